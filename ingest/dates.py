@@ -1,0 +1,30 @@
+"""Publication dates in whatever form sources give them, normalised to ISO 8601."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+
+def normalise_date(raw: str) -> str:
+    """ISO 8601 for any common date form (ISO, RFC 2822 as in RSS, "June 29, 2022"); "" for an empty value.
+
+    A date without a time zone is kept as given (naive). Raises ValueError for text that is not a date.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(raw).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    from dateutil import parser as dateutil_parser
+
+    try:
+        return dateutil_parser.parse(raw).isoformat()
+    except (ValueError, OverflowError):
+        raise ValueError(f"unrecognised date {raw!r} (use ISO 8601, e.g. 2023-10-04T23:32:53+00:00)") from None

@@ -1,0 +1,112 @@
+"""Ingestion: read sources, skip unchanged articles, chunk, embed in large batches, and write to the store.
+
+A bad input is reported and skipped; it never stops the batch. An article is written with all its chunks in
+one upsert, and counts as stored only when every chunk carries its content hash, so a run killed half-way is
+repaired by running it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Iterable
+
+from ingest.chunking import ArticleChunker, embedding_text
+from ingest.sources import Problem
+from newsdesk.articles import Article, Chunk
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.store import ArticleStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_failed: int = 0
+    chunks_written: int = 0
+    seconds: float = 0.0
+    errors: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 2)
+        data["errors"] = [{"path": p.path, "line": p.line, "reason": p.reason} for p in self.errors]
+        return data
+
+
+@dataclass
+class _Pending:
+    article: Article
+    chunks: list[Chunk]
+    existed: bool
+
+
+class Ingestor:
+    """Writes articles into the store; keeps the embedding model loaded across calls."""
+
+    def __init__(self, store: ArticleStore, embedder: MiniLMEmbedding, chunk_size: int, chunk_overlap: int) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunker = ArticleChunker(embedder.count_tokens, chunk_size, chunk_overlap)
+
+    def ingest(
+        self, items: Iterable[Article | Problem], on_progress: Callable[[IngestReport], None] | None = None
+    ) -> IngestReport:
+        report = IngestReport()
+        started = time.perf_counter()
+        seen: dict[str, str] = {}
+        pending: list[_Pending] = []
+
+        def flush() -> None:
+            self._write(pending, report)
+            pending.clear()
+            report.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(report)
+
+        for item in items:
+            if isinstance(item, Problem):
+                self._fail(report, item)
+                continue
+            article_id = item.article_id
+            if article_id in seen:
+                self._fail(report, Problem(item.origin, f"duplicate article id {article_id!r} (first at {seen[article_id]}); skipped"))
+                continue
+            seen[article_id] = item.origin
+            if self.store.is_current(article_id, item.content_hash):
+                report.articles_unchanged += 1
+                continue
+            existed = bool(self.store.chunks_of(article_id))
+            pending.append(_Pending(item, self.chunker.chunks(item), existed))
+            if sum(len(p.chunks) for p in pending) >= self.embedder.embed_batch_size:
+                flush()
+        flush()
+        return report
+
+    def _fail(self, report: IngestReport, problem: Problem) -> None:
+        report.articles_failed += 1
+        report.errors.append(problem)
+        log.warning("%s", problem)
+
+    def _write(self, pending: list[_Pending], report: IngestReport) -> None:
+        if not pending:
+            return
+        texts = [embedding_text(c) for p in pending for c in p.chunks]
+        vectors = self.embedder.embed(texts)
+        offset = 0
+        for item in pending:
+            count = len(item.chunks)
+            self.store.write_article(
+                item.chunks, vectors[offset : offset + count], item.article.content_hash, item.article.published_ts
+            )
+            offset += count
+            report.chunks_written += count
+            if item.existed:
+                report.articles_updated += 1
+            else:
+                report.articles_added += 1
+            log.info("stored %s (%d chunks) from %s", item.article.article_id, count, item.article.origin)

@@ -1,0 +1,130 @@
+"""One typed settings object for every Newsdesk command, with defaults that work offline.
+
+Values are layered, later wins: built-in defaults < config file < environment (``NEWSDESK_<NAME>``)
+< command-line flags. The config file is TOML with the same names as the fields below; it is read
+from ``NEWSDESK_CONFIG`` if set, else ``<data_dir>/config.toml`` when that exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback)
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a Newsdesk run can be told; each option is documented once, here."""
+
+    data_dir: Path = field(
+        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "newsdesk",
+        metadata=_doc("Where the embedded Chroma store and other state live."),
+    )
+    cache_dir: Path = field(
+        default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "newsdesk",
+        metadata=_doc("Where the default answer model is assembled from its packages, once."),
+    )
+    chroma_url: str | None = field(
+        default=None, metadata=_doc("A Chroma server (http://host:port) to use instead of the embedded store.")
+    )
+    collection: str = field(default="articles", metadata=_doc("Chroma collection holding the article chunks."))
+    llm_gguf: Path | None = field(
+        default=None, metadata=_doc("A GGUF model file to answer with; default: the bundled Qwen2.5-Coder-1.5B.")
+    )
+    llm_url: str | None = field(
+        default=None,
+        metadata=_doc("An OpenAI-compatible server (vLLM, llama.cpp, Ollama) base URL, e.g. http://host:8000/v1."),
+    )
+    llm_model: str = field(default="default", metadata=_doc("Model name sent to the OpenAI-compatible server."))
+    llm_api_key_env: str = field(
+        default="NEWSDESK_LLM_API_KEY", metadata=_doc("Environment variable holding that server's API key.")
+    )
+    llm_threads: int = field(default=2, metadata=_doc("CPU threads for the embedded model."))
+    llm_context: int = field(default=4096, metadata=_doc("Context window (tokens) of the embedded model."))
+    max_answer_tokens: int = field(default=200, metadata=_doc("Longest answer the model may write, in tokens."))
+    chunk_size: int = field(
+        default=200, metadata=_doc("Chunk length in MiniLM word pieces (the model truncates at 256).")
+    )
+    chunk_overlap: int = field(default=30, metadata=_doc("Word pieces shared by neighbouring chunks."))
+    embed_batch_size: int = field(default=64, metadata=_doc("Chunks embedded per batch."))
+    top_k: int = field(default=5, metadata=_doc("Passages given to the model for one answer."))
+    min_relevance: float = field(
+        default=0.25,
+        metadata=_doc("Cosine similarity below which a passage is not evidence; with none above it, Newsdesk refuses."),
+    )
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message names where it came from."""
+
+
+def _coerce(name: str, raw: Any, origin: str) -> Any:
+    """Turn a config-file or environment value into the field's type, or say where it was wrong."""
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if raw is None or raw == "":
+        return None if "None" in str(kind) else raw
+    try:
+        if "Path" in str(kind):
+            return Path(str(raw)).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        return str(raw)
+    except ValueError:
+        raise SettingsError(f"{origin}: {name} must be a {kind}, got {raw!r}") from None
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from defaults, the config file, ``NEWSDESK_*`` variables and explicit overrides.
+
+    Overrides whose value is None are ignored, so CLI flags that were not given never mask the environment.
+    """
+    environ = os.environ if environ is None else environ
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for name in names:
+        env_value = environ.get(f"NEWSDESK_{name.upper()}")
+        if env_value is not None:
+            values[name] = _coerce(name, env_value, f"NEWSDESK_{name.upper()}")
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    values.update({k: _coerce(k, v, f"--{k.replace('_', '-')}") for k, v in given.items()})
+
+    data_dir = values.get("data_dir") or Settings().data_dir
+    config_path = Path(environ["NEWSDESK_CONFIG"]) if environ.get("NEWSDESK_CONFIG") else data_dir / "config.toml"
+    file_values: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            parsed = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{config_path}: not valid TOML ({exc})") from None
+        unknown = sorted(set(parsed) - names)
+        if unknown:
+            raise SettingsError(f"{config_path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+        file_values = {k: _coerce(k, v, str(config_path)) for k, v in parsed.items()}
+    elif environ.get("NEWSDESK_CONFIG"):
+        raise SettingsError(f"NEWSDESK_CONFIG points to {config_path}, which does not exist")
+    return Settings(**{**file_values, **values})
+
+
+def describe_settings() -> list[tuple[str, str]]:
+    """Name and help text of every setting, for --help and the README."""
+    return [(f.name, f.metadata.get("doc", "")) for f in fields(Settings)]

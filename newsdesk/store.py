@@ -1,0 +1,171 @@
+"""The Chroma store of article chunks: one factory decides embedded-on-disk or a Chroma server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from newsdesk.articles import Chunk
+from newsdesk.settings import Settings
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says which store and what to do."""
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    chunk: Chunk
+    score: float  # cosine similarity, higher is closer
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article_id: str
+    title: str
+    source: str
+    published_at: str
+    url: str
+    chunks: int
+
+
+def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        article_id=str(meta.get("article_id", "")),
+        index=int(meta.get("chunk_index", 0)),
+        text=text,
+        title=str(meta.get("title", "")),
+        source=str(meta.get("source", "")),
+        published_at=str(meta.get("published_at", "")),
+        url=str(meta.get("url", "")),
+        author=str(meta.get("author", "")),
+    )
+
+
+class ArticleStore:
+    """Chunks with their article metadata; a chunk's article is current when every chunk carries its hash."""
+
+    def __init__(self, collection: Any, location: str) -> None:
+        self._collection = collection
+        self.location = location
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def is_current(self, article_id: str, content_hash: str) -> bool:
+        """True only if a complete, unchanged copy is stored: a run killed half-way leaves this False."""
+        got = self._collection.get(where={"article_id": article_id}, include=["metadatas"])
+        metas = got["metadatas"] or []
+        if not metas:
+            return False
+        expected = metas[0].get("chunk_count")
+        return len(metas) == expected and all(m.get("content_hash") == content_hash for m in metas)
+
+    def write_article(
+        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], content_hash: str, published_ts: int | None
+    ) -> None:
+        """Store an article's chunks, replacing any older version of it (upsert, then drop leftover chunks)."""
+        if not chunks:
+            return
+        article_id = chunks[0].article_id
+        metadatas = []
+        for chunk in chunks:
+            meta: dict[str, Any] = {
+                "article_id": article_id,
+                "chunk_index": chunk.index,
+                "chunk_count": len(chunks),
+                "content_hash": content_hash,
+                "title": chunk.title,
+                "source": chunk.source,
+                "published_at": chunk.published_at,
+                "url": chunk.url,
+                "author": chunk.author,
+            }
+            if published_ts is not None:
+                meta["published_ts"] = published_ts
+            metadatas.append(meta)
+        self._collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            documents=[c.text for c in chunks],
+            embeddings=[list(e) for e in embeddings],
+            metadatas=metadatas,
+        )
+        self._collection.delete(where={"$and": [{"article_id": article_id}, {"chunk_index": {"$gte": len(chunks)}}]})
+
+    def remove_article(self, article_id: str) -> int:
+        got = self._collection.get(where={"article_id": article_id}, include=[])
+        if got["ids"]:
+            self._collection.delete(ids=got["ids"])
+        return len(got["ids"])
+
+    def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[ScoredChunk]:
+        if self.count() == 0:
+            return []
+        found = self._collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            ScoredChunk(_chunk_from(text, meta), 1.0 - float(distance))
+            for text, meta, distance in zip(found["documents"][0], found["metadatas"][0], found["distances"][0])
+        ]
+
+    def chunks_of(self, article_id: str) -> list[Chunk]:
+        got = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        chunks = [_chunk_from(t, m) for t, m in zip(got["documents"], got["metadatas"])]
+        return sorted(chunks, key=lambda c: c.index)
+
+    def articles(self) -> list[StoredArticle]:
+        got = self._collection.get(include=["metadatas"])
+        by_id: dict[str, StoredArticle] = {}
+        counts: dict[str, int] = {}
+        for meta in got["metadatas"] or []:
+            article_id = str(meta["article_id"])
+            counts[article_id] = counts.get(article_id, 0) + 1
+            if article_id not in by_id:
+                c = _chunk_from("", meta)
+                by_id[article_id] = StoredArticle(article_id, c.title, c.source, c.published_at, c.url, 0)
+        return sorted(
+            (StoredArticle(**{**a.__dict__, "chunks": counts[a.article_id]}) for a in by_id.values()),
+            key=lambda a: (a.published_at, a.title),
+            reverse=True,
+        )
+
+
+def open_store(settings: Settings) -> ArticleStore:
+    """The one place that decides which Chroma runs: a server when chroma_url is set, else embedded on disk.
+
+    The collection is created without an embedding function, so Chroma never downloads its default model:
+    Newsdesk always passes its own vectors.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+            location = settings.chroma_url
+        else:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+            location = str(settings.chroma_path)
+        collection = client.get_or_create_collection(
+            name=settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+    except Exception as exc:  # chromadb raises many unrelated types for "cannot reach / cannot open"
+        where = settings.chroma_url or settings.chroma_path
+        raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+    return ArticleStore(collection, location)
+

@@ -1,0 +1,44 @@
+"""What a question gets back: the answer text with [n] markers, and the citations those markers point to."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from newsdesk.articles import Chunk
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk as shown to the model, under the number it was given there."""
+
+    number: int
+    chunk: Chunk
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    article_id: str
+    title: str
+    source: str
+    published_at: str
+    url: str
+    quote: str  # the exact sentence(s) of the article that support the cited claim
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    passages: list[Passage] = field(default_factory=list)  # everything retrieved, nearest first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "citations": [asdict(c) for c in self.citations],
+            "refused": self.refused,
+        }

@@ -1,0 +1,132 @@
+"""Citations attached in code, not trusted to the model: every [n] in a printed answer points to a real source
+that shares the sentence's words, and each citation quotes the article sentences that support it.
+
+Small models rarely cite on their own, and when they do the numbers can point nowhere; so each answer
+sentence is matched to the passage that supports it best, markers the model wrote are checked the same way,
+and the final markers are renumbered 1..m in order of first use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer import Citation, Passage
+
+_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
+_NOT_AN_END = re.compile(
+    r"(\b[A-Z]|\b(Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Corp|Co|Ltd|No|vs|etc|[A-Z]\.[A-Z]))\.$"
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_REFUSAL = re.compile(
+    r"\b(articles|sources|passages|text|context)\s+(don'?t|do not|does not|doesn'?t)\s+(say|mention|contain|provide|specify)"
+    r"|\bnot (mentioned|provided|stated|specified) in the (articles|sources|text|context)"
+    r"|\binsufficient information\b|\bno information\b|\bcannot (be )?answer",
+    re.IGNORECASE,
+)
+_STOPWORDS = frozenset(
+    """a an the and or but of to in on at by for from with as is are was were be been being it its this that these
+    those he she they them his her their him we you i our your not no yes do does did has have had will would can
+    could should may might shall also than then there here which who whom whose what when where why how all any
+    both each into about over after before between during while said says according""".split()
+)
+SUPPORT_THRESHOLD = 0.5
+
+
+def is_refusal(text: str) -> bool:
+    return bool(_REFUSAL.search(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, without breaking after initials ("Todd D. Robinson") or common abbreviations ("Mr.", "U.S.")."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if sentences and _NOT_AN_END.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+def content_words(text: str) -> set[str]:
+    words = {w.lower().strip(".'’-") for w in _WORD.findall(_MARKERS.sub(" ", text))}
+    return {w for w in words if w and w not in _STOPWORDS}
+
+
+def support(sentence: str, passage_text: str) -> float:
+    """Share of the sentence's content words that the passage contains (1.0: every name, number, term)."""
+    claim = content_words(sentence)
+    if not claim:
+        return 0.0
+    return len(claim & content_words(passage_text)) / len(claim)
+
+
+def quote_for(sentences: list[str], passage_text: str, max_sentences: int = 2) -> str:
+    """The passage sentences (in article order) that cover most of the cited claims' words."""
+    candidates = split_sentences(passage_text)
+    needed = set().union(*(content_words(s) for s in sentences)) if sentences else set()
+    chosen: list[int] = []
+    while len(chosen) < max_sentences and needed:
+        gains = [(len(needed & content_words(c)), i) for i, c in enumerate(candidates) if i not in chosen]
+        if not gains:
+            break
+        gain, best = max(gains)
+        if gain == 0:
+            break
+        chosen.append(best)
+        needed -= content_words(candidates[best])
+    return " ".join(candidates[i] for i in sorted(chosen)) if chosen else (candidates[0] if candidates else "")
+
+
+def _supporting(sentence: str, claimed: list[int], passages: dict[int, Passage]) -> list[int]:
+    """The passage numbers this sentence may cite: the model's own markers if they hold up, else the best match."""
+    kept = [n for n in claimed if n in passages and support(sentence, passages[n].chunk.text) >= SUPPORT_THRESHOLD]
+    if kept:
+        return kept
+    scored = [(support(sentence, p.chunk.text), p.number) for p in passages.values()]
+    score, best = max(scored, default=(0.0, 0))
+    return [best] if score >= SUPPORT_THRESHOLD else []
+
+
+def cite(answer: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
+    """The answer with checked, renumbered [n] markers, and the citations they point to."""
+    by_number = {p.number: p for p in passages}
+    order: list[int] = []  # passage numbers in order of first citation
+    claims: dict[int, list[str]] = {}
+    out: list[str] = []
+    for sentence in split_sentences(answer):
+        claimed = [int(n) for group in _MARKERS.findall(sentence) for n in re.split(r"[,;]", group)]
+        bare = _MARKERS.sub("", sentence).strip()
+        cited = _supporting(bare, claimed, by_number)
+        for number in cited:
+            if number not in order:
+                order.append(number)
+            claims.setdefault(number, []).append(bare)
+        marks = "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(cited))
+        out.append(_attach(bare, marks))
+    citations = [
+        Citation(
+            n=i + 1,
+            article_id=by_number[number].chunk.article_id,
+            title=by_number[number].chunk.title,
+            source=by_number[number].chunk.source,
+            published_at=by_number[number].chunk.published_at,
+            url=by_number[number].chunk.url,
+            quote=quote_for(claims[number], by_number[number].chunk.text),
+        )
+        for i, number in enumerate(order)
+    ]
+    return " ".join(out), citations
+
+
+def _attach(sentence: str, marks: str) -> str:
+    """Put markers before the sentence's closing punctuation: '... July 2.' becomes '... July 2 [1].'"""
+    if not marks:
+        return sentence
+    match = re.search(r"[.!?]+[\"'”’)]*$", sentence)
+    if match:
+        return f"{sentence[: match.start()]} {marks}{sentence[match.start():]}"
+    return f"{sentence} {marks}"

@@ -1,0 +1,127 @@
+"""A question's journey, top to bottom: retrieve → keep the relevant passages → prompt → generate → cite.
+
+``Newsdesk.stream`` yields the sources before the first token, then text as it is written, then the final
+cited answer; ``Newsdesk.ask`` is the same journey, collected.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, Iterator, Union
+
+from llama_index.core import Settings as LlamaSettings
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.llms import LLM
+
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.settings import Settings
+from newsdesk.store import ArticleStore, open_store
+from qa.answer import Answer, Passage
+from qa.citations import cite, is_refusal
+from qa.llm import build_llm
+from qa.prompt import REFUSAL, build_messages
+from qa.retrieval import NewsRetriever, chunk_from_node
+
+log = logging.getLogger(__name__)
+
+HISTORY_TURNS = 2  # earlier question/answer pairs the model sees, so follow-ups keep their context
+
+
+@dataclass(frozen=True)
+class SourcesFound:
+    passages: list[Passage]
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    answer: Answer
+
+
+AnswerEvent = Union[SourcesFound, TextDelta, Finished]
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str
+
+
+class Newsdesk:
+    """Answers questions from the stored articles; the answer model loads on first use."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: ArticleStore,
+        embed_model: BaseEmbedding,
+        llm: LLM | Callable[[], LLM],
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.embed_model = embed_model
+        self._llm = llm
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Newsdesk":
+        embed_model = MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
+        LlamaSettings.embed_model = embed_model
+        return cls(settings, open_store(settings), embed_model, lambda: build_llm(settings))
+
+    @property
+    def llm(self) -> LLM:
+        if not isinstance(self._llm, LLM):
+            self._llm = self._llm()
+            LlamaSettings.llm = self._llm
+        return self._llm
+
+    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
+        retriever = NewsRetriever(self.store, self.embed_model, top_k or self.settings.top_k)
+        nodes = retriever.retrieve(question)
+        return [Passage(i + 1, chunk_from_node(n), float(n.score or 0.0)) for i, n in enumerate(nodes)]
+
+    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[AnswerEvent]:
+        found = self.retrieve(question)
+        evidence = [p for p in found if p.score >= self.settings.min_relevance]
+        yield SourcesFound(evidence)
+        if not evidence:
+            log.info("no passage reaches relevance %.2f; refusing", self.settings.min_relevance)
+            yield Finished(Answer(question, REFUSAL, refused=True, passages=found))
+            return
+        messages = build_messages(question, evidence, _history_messages(history or []))
+        text = ""
+        for response in self.llm.stream_chat(messages):
+            delta = response.delta or ""
+            text += delta
+            if delta:
+                yield TextDelta(delta)
+        yield Finished(self._finish(question, text, evidence))
+
+    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
+        for event in self.stream(question, history):
+            if isinstance(event, Finished):
+                return event.answer
+        raise AssertionError("stream ended without an answer")
+
+    def _finish(self, question: str, text: str, evidence: list[Passage]) -> Answer:
+        if is_refusal(text):
+            return Answer(question, REFUSAL, refused=True, passages=evidence)
+        cited, citations = cite(text, evidence)
+        if not citations:
+            log.info("no sentence of the model's answer is supported by the passages; refusing: %r", text)
+            return Answer(question, REFUSAL, refused=True, passages=evidence)
+        return Answer(question, cited, citations, refused=False, passages=evidence)
+
+
+def _history_messages(history: list[Turn]) -> list[ChatMessage]:
+    messages: list[ChatMessage] = []
+    for turn in history[-HISTORY_TURNS:]:
+        messages.append(ChatMessage(role=MessageRole.USER, content=turn.question))
+        messages.append(ChatMessage(role=MessageRole.ASSISTANT, content=turn.answer))
+    return messages

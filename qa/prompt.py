@@ -1,0 +1,31 @@
+"""Prompt assembly: a stable system prompt (so the model's prompt cache is reused) and numbered sources."""
+
+from __future__ import annotations
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+
+from qa.answer import Passage
+
+REFUSAL = "The articles don't say."
+
+SYSTEM_PROMPT = (
+    "You answer questions about news articles using only the numbered sources you are given. "
+    "Answer in one to three short sentences, with names, dates and numbers exactly as the sources give them. "
+    "After each sentence write the number of the source it comes from in square brackets, like [1]. "
+    f"If the sources do not contain the answer, reply exactly: {REFUSAL}"
+)
+
+
+def source_label(passage: Passage) -> str:
+    chunk = passage.chunk
+    details = ", ".join(part for part in (chunk.source, chunk.published_at[:10]) if part)
+    return f"[{passage.number}] {chunk.title}" + (f" ({details})" if details else "")
+
+
+def build_messages(question: str, passages: list[Passage], history: list[ChatMessage] | None = None) -> list[ChatMessage]:
+    sources = "\n\n".join(f"{source_label(p)}\n{p.chunk.text}" for p in passages)
+    return [
+        ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_PROMPT),
+        *(history or []),
+        ChatMessage(role=MessageRole.USER, content=f"Sources:\n\n{sources}\n\nQuestion: {question}"),
+    ]

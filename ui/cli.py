@@ -1,0 +1,254 @@
+"""The ``newsdesk`` command: a thin shell over ``ingest/``, ``qa/`` and ``eval/``.
+
+Expected failures (bad input, missing model, unreachable store) print one clear line and exit non-zero;
+only bugs print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from typing import Any, Callable
+
+import newsdesk  # noqa: F401  (sets the offline environment before any model library loads)
+from newsdesk.settings import Settings, SettingsError, describe_settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("newsdesk")
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit code 2."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("store and models (also NEWSDESK_* variables or a config.toml)")
+    group.add_argument("--data-dir", help="where the embedded store lives (env NEWSDESK_DATA_DIR)")
+    group.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 (env NEWSDESK_CHROMA_URL)")
+    group.add_argument("--collection", help="Chroma collection name (default: articles)")
+    group.add_argument("-v", "--verbose", action="store_true", help="log what happens, step by step")
+
+
+def _llm_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("answer model")
+    group.add_argument("--llm-gguf", help="a GGUF model file (env NEWSDESK_LLM_GGUF; default: bundled Qwen2.5-Coder-1.5B)")
+    group.add_argument("--llm-url", help="an OpenAI-compatible server base URL instead, e.g. http://127.0.0.1:8080/v1")
+    group.add_argument("--llm-model", help="model name to request from that server")
+    group.add_argument("--top-k", type=int, help="passages given to the model (default 5)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {name:<18} {doc}" for name, doc in describe_settings())
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Answer questions over news articles, with citations. Runs offline on this machine.",
+        epilog=f"Every setting can also come from NEWSDESK_<NAME> or config.toml in the data dir:\n{settings_help}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="add articles from files and folders",
+        description="Add .txt, .md, .html and .jsonl articles (files or folders, recursively) to the store. "
+        "Re-ingesting an unchanged article does nothing; a changed one replaces its old version. A bad file is "
+        "reported and skipped; the exit code is 1 if anything failed.",
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to ingest")
+    ingest.add_argument("--source", default="", help="source name for articles that do not carry one (.txt, .md)")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _common(ingest)
+
+    ask = commands.add_parser("ask", help="answer one question", description="Answer a question from the stored articles, citing them as [n].")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print {answer, citations, refused} as JSON")
+    _common(ask)
+    _llm_options(ask)
+
+    chat = commands.add_parser("chat", help="open the web chat", description="Serve the web chat (Gradio).")
+    chat.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --auth)")
+    chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    chat.add_argument("--auth", help="USER:PASSWORD required to use the chat (needed to bind beyond 127.0.0.1)")
+    _common(chat)
+    _llm_options(chat)
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score answers on a question set",
+        description="Run a JSONL question set (question, answer, optional id, question_type, evidence_article_ids) "
+        "against the stored articles and print answer accuracy, refusal accuracy and retrieval hit rate.",
+    )
+    evaluate.add_argument("set", metavar="SET.jsonl", help="the question set")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics object as JSON")
+    _common(evaluate)
+    _llm_options(evaluate)
+
+    articles = commands.add_parser("articles", help="list or remove stored articles")
+    articles_commands = articles.add_subparsers(dest="articles_command", metavar="ACTION", required=True)
+    listing = articles_commands.add_parser("list", help="list stored articles")
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    _common(listing)
+    remove = articles_commands.add_parser("remove", help="remove articles by id")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    _common(remove)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: getattr(args, name, None)
+        for name in ("data_dir", "chroma_url", "collection", "llm_gguf", "llm_url", "llm_model", "top_k")
+    }
+    return load_settings(overrides)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.progress import IngestProgress
+    from ingest.sources import read_sources
+    from ingest.pipeline import Ingestor
+    from newsdesk.embedding import MiniLMEmbedding
+    from newsdesk.store import open_store
+
+    store = open_store(settings)
+    ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
+    with IngestProgress(enabled=not args.json) as progress:
+        report = ingestor.ingest(read_sources(args.paths, args.source), on_progress=progress.update)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        for problem in report.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        print(
+            f"{report.articles_added} added, {report.articles_updated} updated, {report.articles_unchanged} unchanged, "
+            f"{report.articles_failed} failed; {report.chunks_written} chunks written in {report.seconds:.1f}s "
+            f"({store.count()} chunks in {store.location})"
+        )
+    return EXIT_FAILED if report.articles_failed else EXIT_OK
+
+
+def _newsdesk(settings: Settings) -> Any:
+    from qa.engine import Newsdesk
+
+    return Newsdesk.from_settings(settings)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    desk = _newsdesk(settings)
+    if desk.store.count() == 0:
+        raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
+    answer = desk.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            details = ", ".join(x for x in (c.source, c.published_at[:10]) if x)
+            print(f"[{c.n}] {c.title}" + (f" — {details}" if details else ""))
+            if c.url:
+                print(f"    {c.url}")
+            print(f'    "{c.quote}"')
+    elif answer.refused and answer.passages:
+        print("\nNearest passages found:")
+        for p in answer.passages[:3]:
+            print(f"- {p.chunk.title}: {p.chunk.text[:160]}…")
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.web import serve
+
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise CliError("--auth must be USER:PASSWORD")
+        auth = (user, password)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        raise CliError(f"binding {args.host} exposes the chat to the network; add --auth USER:PASSWORD")
+    serve(_newsdesk(settings), host=args.host, port=args.port, auth=auth)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.report import format_metrics
+    from eval.run import run_eval
+    from eval.sets import load_set
+
+    questions, problems = load_set(args.set)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if args.limit:
+        questions = questions[: args.limit]
+    if not questions:
+        raise CliError(f"{args.set}: no usable questions")
+    desk = _newsdesk(settings)
+    if desk.store.count() == 0:
+        raise CliError(f"the store at {desk.store.location} is empty; ingest the set's articles first")
+    metrics, _ = run_eval(desk, questions)
+    print(json.dumps(metrics, indent=2) if args.json else format_metrics(metrics))
+    return EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.store import open_store
+
+    store = open_store(settings)
+    if args.articles_command == "list":
+        articles = store.articles()
+        if args.json:
+            rows = [
+                {"id": a.article_id, "title": a.title, "source": a.source, "published_at": a.published_at,
+                 "url": a.url, "chunks": a.chunks}
+                for a in articles
+            ]
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            for a in articles:
+                print(f"{a.article_id}\t{a.published_at[:10] or '-'}\t{a.source or '-'}\t{a.chunks} chunks\t{a.title}")
+        return EXIT_OK
+    missing = [article_id for article_id in args.ids if store.remove_article(article_id) == 0]
+    for article_id in missing:
+        print(f"error: no article with id {article_id!r}; see: newsdesk articles list", file=sys.stderr)
+    return EXIT_FAILED if missing else EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "eval": cmd_eval,
+    "articles": cmd_articles,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from newsdesk.store import StoreError
+    from qa.llm import LLMError
+
+    started = time.perf_counter()
+    try:
+        code = COMMANDS[args.command](args, _settings(args))
+    except (CliError, SettingsError, StoreError, LLMError) as exc:
+        print(f"newsdesk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+    log.info("%s finished in %.1fs", args.command, time.perf_counter() - started)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
