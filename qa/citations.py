@@ -40,20 +40,29 @@ def is_refusal(text: str) -> bool:
 def split_sentences(text: str) -> list[str]:
     """Sentences, without breaking after initials ("Todd D. Robinson") or common abbreviations ("Mr.", "U.S.")."""
     sentences: list[str] = []
-    for piece in _SENTENCE_END.split(text.strip()):
+    pieces = [piece for line in text.strip().split("\n") for piece in _SENTENCE_END.split(line)]
+    for piece in pieces:
         piece = piece.strip()
         if not piece:
             continue
-        if sentences and _NOT_AN_END.search(sentences[-1]):
+        if sentences and _NOT_AN_END.search(sentences[-1]) and piece[:1].isupper():
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
     return sentences
 
 
+def _stem(word: str) -> str:
+    """Crude suffix stripping, enough that 'visits', 'visited' and 'visiting' match each other."""
+    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> set[str]:
     words = {w.lower().strip(".'’-") for w in _WORD.findall(_MARKERS.sub(" ", text))}
-    return {w for w in words if w and w not in _STOPWORDS}
+    return {_stem(w) for w in words if w and w not in _STOPWORDS}
 
 
 def support(sentence: str, passage_text: str) -> float:
