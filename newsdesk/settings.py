@@ -60,8 +60,11 @@ class Settings:
     embed_batch_size: int = field(default=64, metadata=_doc("Chunks embedded per batch."))
     top_k: int = field(default=5, metadata=_doc("Passages given to the model for one answer."))
     min_relevance: float = field(
-        default=0.25,
-        metadata=_doc("Cosine similarity below which a passage is not evidence; with none above it, Newsdesk refuses."),
+        default=0.3,
+        metadata=_doc(
+            "Cosine similarity from which a passage counts as evidence (so does one holding most of the question's"
+            " words); with no evidence, Newsdesk refuses without asking the model."
+        ),
     )
 
     def replace(self, **changes: Any) -> "Settings":
@@ -90,7 +93,8 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
             return float(raw)
         return str(raw)
     except ValueError:
-        raise SettingsError(f"{origin}: {name} must be a {kind}, got {raw!r}") from None
+        wanted = {"int": "a whole number", "float": "a number"}.get(str(kind), str(kind))
+        raise SettingsError(f"{origin}: {name} must be {wanted}, got {raw!r}") from None
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -11,24 +11,18 @@ from __future__ import annotations
 import re
 
 from qa.answer import Citation, Passage
+from qa.lexical import content_words, support
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
 _NOT_AN_END = re.compile(
     r"(\b[A-Z]|\b(Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Corp|Co|Ltd|No|vs|etc|[A-Z]\.[A-Z]))\.$"
 )
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _REFUSAL = re.compile(
     r"\b(articles|sources|passages|text|context)\s+(don'?t|do not|does not|doesn'?t)\s+(say|mention|contain|provide|specify)"
     r"|\bnot (mentioned|provided|stated|specified) in the (articles|sources|text|context)"
     r"|\binsufficient information\b|\bno information\b|\bcannot (be )?answer",
     re.IGNORECASE,
-)
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for from with as is are was were be been being it its this that these
-    those he she they them his her their him we you i our your not no yes do does did has have had will would can
-    could should may might shall also than then there here which who whom whose what when where why how all any
-    both each into about over after before between during while said says according""".split()
 )
 SUPPORT_THRESHOLD = 0.5
 
@@ -50,27 +44,6 @@ def split_sentences(text: str) -> list[str]:
         else:
             sentences.append(piece)
     return sentences
-
-
-def _stem(word: str) -> str:
-    """Crude suffix stripping, enough that 'visits', 'visited' and 'visiting' match each other."""
-    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    words = {w.lower().strip(".'’-") for w in _WORD.findall(_MARKERS.sub(" ", text))}
-    return {_stem(w) for w in words if w and w not in _STOPWORDS}
-
-
-def support(sentence: str, passage_text: str) -> float:
-    """Share of the sentence's content words that the passage contains (1.0: every name, number, term)."""
-    claim = content_words(sentence)
-    if not claim:
-        return 0.0
-    return len(claim & content_words(passage_text)) / len(claim)
 
 
 def quote_for(sentences: list[str], passage_text: str, max_sentences: int = 2) -> str:

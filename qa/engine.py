@@ -20,12 +20,14 @@ from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
 from qa.citations import cite, is_refusal
+from qa.lexical import support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages
 from qa.retrieval import NewsRetriever, chunk_from_node
 
 log = logging.getLogger(__name__)
 
+LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
 HISTORY_TURNS = 2  # earlier question/answer pairs the model sees, so follow-ups keep their context
 
 
@@ -88,10 +90,10 @@ class Newsdesk:
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[AnswerEvent]:
         found = self.retrieve(question)
-        evidence = [p for p in found if p.score >= self.settings.min_relevance]
+        evidence = [p for p in found if self._is_evidence(question, p)]
         yield SourcesFound(evidence)
         if not evidence:
-            log.info("no passage reaches relevance %.2f; refusing", self.settings.min_relevance)
+            log.info("no passage is close to the question in meaning or words; refusing")
             yield Finished(Answer(question, REFUSAL, refused=True, passages=found))
             return
         messages = build_messages(question, evidence, _history_messages(history or []))
@@ -109,6 +111,12 @@ class Newsdesk:
                 return event.answer
         raise AssertionError("stream ended without an answer")
 
+    def _is_evidence(self, question: str, passage: Passage) -> bool:
+        """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""
+        if passage.score >= self.settings.min_relevance:
+            return True
+        return support(question, f"{passage.chunk.title}\n{passage.chunk.text}") >= LEXICAL_EVIDENCE
+
     def _finish(self, question: str, text: str, evidence: list[Passage]) -> Answer:
         if is_refusal(text):
             return Answer(question, REFUSAL, refused=True, passages=evidence)
@@ -121,7 +129,8 @@ class Newsdesk:
 
 def _history_messages(history: list[Turn]) -> list[ChatMessage]:
     messages: list[ChatMessage] = []
-    for turn in history[-HISTORY_TURNS:]:
+    answered = [turn for turn in history if turn.answer != REFUSAL]  # a refusal in the history invites more
+    for turn in answered[-HISTORY_TURNS:]:
         messages.append(ChatMessage(role=MessageRole.USER, content=turn.question))
         messages.append(ChatMessage(role=MessageRole.ASSISTANT, content=turn.answer))
     return messages

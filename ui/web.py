@@ -49,8 +49,10 @@ def passage_cards(passages: list[Passage], heading: str) -> str:
 
 def _final_cards(answer: Answer) -> str:
     if answer.refused:
-        return passage_cards(answer.passages[:3], "Nearest passages found (they do not answer the question)")
-    return "<h4>Sources</h4>" + citation_cards(answer.citations)
+        nearest = passage_cards(answer.passages[:3], "Nearest passages found (they do not answer the question)")
+        return f'<div class="nearest-passages">{nearest}</div>'
+    return f'<div class="answer-sources"><h4>Sources</h4>{citation_cards(answer.citations)}</div>'
+
 
 
 def example_questions(desk: Newsdesk) -> list[str]:

@@ -1,0 +1,39 @@
+"""Word-level evidence: which content words a claim or question shares with a passage.
+
+Cheap and exact where the small embedding model is vague: names, numbers and dates either appear or not.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_STOPWORDS = frozenset(
+    """a an the and or but of to in on at by for from with as is are was were be been being it its this that these
+    those he she they them his her their him we you i our your not no yes do does did has have had will would can
+    could should may might shall also than then there here which who whom whose what when where why how all any
+    both each into about over after before between during while said says according say tell me much many
+    some""".split()
+)
+
+
+def _stem(word: str) -> str:
+    """Crude suffix stripping, enough that 'visits', 'visited' and 'visiting' match each other."""
+    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    words = {w.lower().strip(".'’-") for w in _WORD.findall(_MARKERS.sub(" ", text))}
+    return {_stem(w) for w in words if w and w not in _STOPWORDS}
+
+
+def support(sentence: str, passage_text: str) -> float:
+    """Share of the sentence's content words that the passage contains (1.0: every name, number, term)."""
+    claim = content_words(sentence)
+    if not claim:
+        return 0.0
+    return len(claim & content_words(passage_text)) / len(claim)

@@ -1,0 +1,90 @@
+"""The answer pipeline's assembly around the model: evidence gate, prompt, history and citation repair.
+
+The model here is a scripted stand-in so the prompt the pipeline sends can be read;
+real models answer in test_answer_cli.py and test_web_chat.py.
+"""
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+)
+from llama_index.core.llms import CustomLLM
+
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
+from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
+from qa.prompt import REFUSAL, SYSTEM_PROMPT
+
+
+class ScriptedLLM(CustomLLM):
+    """Replies with a fixed text, word by word, and records the messages it was sent."""
+
+    reply: str
+    sent: list[list[ChatMessage]] = []
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(is_chat_model=True)
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        raise AssertionError("the pipeline must use chat, so the model's chat template applies")
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        raise AssertionError("the pipeline must use chat, so the model's chat template applies")
+
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        self.sent.append(list(messages))
+        for i, word in enumerate(self.reply.split(" ")):
+            delta = word if i == 0 else " " + word
+            yield ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=delta), delta=delta)
+
+
+def desk_with(seed_store: Path, reply: str) -> tuple[Newsdesk, ScriptedLLM]:
+    llm = ScriptedLLM(reply=reply, sent=[])
+    settings = load_settings({"data_dir": seed_store})
+    return Newsdesk(settings, open_store(settings), MiniLMEmbedding(), llm), llm
+
+
+def test_sources_come_before_text_and_answer_is_cited(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Todd D. Robinson is in Pakistan from June 29 to July 2.")
+    events = list(desk.stream("Who is visiting Pakistan and when?"))
+    assert isinstance(events[0], SourcesFound) and events[0].passages
+    assert any(isinstance(e, TextDelta) for e in events)
+    answer = events[-1].answer if isinstance(events[-1], Finished) else None
+    assert answer is not None and answer.answer.endswith("July 2 [1].")
+    assert answer.citations[0].article_id == "seed-pakistan-us-partnership"
+
+    [messages] = llm.sent
+    assert messages[0].content == SYSTEM_PROMPT
+    assert "[1] Pakistan, US aim to start a new partnership (The Nation)" in messages[-1].content
+    assert messages[-1].content.endswith("Question: Who is visiting Pakistan and when?")
+
+
+def test_history_keeps_answered_turns_only(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Robinson meets senior government officials.")
+    history = [Turn("Who is visiting Pakistan?", "Todd D. Robinson [1]."), Turn("How much aid?", REFUSAL)]
+    desk.ask("Who does he meet?", history)
+    roles = [(m.role, m.content) for m in llm.sent[0][1:-1]]
+    assert roles == [(MessageRole.USER, "Who is visiting Pakistan?"), (MessageRole.ASSISTANT, "Todd D. Robinson [1].")]
+
+
+def test_unsupported_answer_becomes_a_refusal(seed_store: Path) -> None:
+    desk, _ = desk_with(seed_store, "The Eiffel Tower was painted green in 1850.")
+    answer = desk.ask("Who was ousted through a Parliament vote?")
+    assert answer.refused and answer.answer == REFUSAL and answer.citations == []
+
+
+def test_name_only_question_counts_as_evidence_by_words(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Ned Price said the relationship has been a vital one.")
+    answer = desk.ask("What did Ned Price say?")
+    assert llm.sent, "a question naming a person in the article must reach the model"
+    assert not answer.refused and answer.citations

@@ -1,0 +1,38 @@
+"""Settings layering: defaults < config file < NEWSDESK_* environment < flags."""
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.settings import Settings, SettingsError, load_settings
+
+
+def test_defaults_work_offline() -> None:
+    settings = load_settings(environ={})
+    assert settings.chroma_url is None and settings.llm_url is None and settings.llm_gguf is None
+    assert settings.chunk_size <= 256 - 40  # room for the embedded header within MiniLM's 256 word pieces
+
+
+def test_file_then_environment_then_flags(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('top_k = 3\nllm_model = "from-file"\nchunk_size = 150\n')
+    env = {"NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_TOP_K": "4"}
+    settings = load_settings({"top_k": None, "chunk_size": 120}, environ=env)
+    assert settings.data_dir == tmp_path
+    assert settings.llm_model == "from-file"  # file only
+    assert settings.top_k == 4  # environment beats file; an absent flag (None) does not mask it
+    assert settings.chunk_size == 120  # flag beats file
+
+
+def test_bad_values_name_their_origin(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="NEWSDESK_TOP_K: top_k must be a whole number, got 'many'"):
+        load_settings(environ={"NEWSDESK_TOP_K": "many"})
+    (tmp_path / "config.toml").write_text("colour = 'blue'\n")
+    with pytest.raises(SettingsError, match="unknown setting"):
+        load_settings(environ={"NEWSDESK_DATA_DIR": str(tmp_path)})
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(environ={"NEWSDESK_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_settings_are_immutable() -> None:
+    settings = Settings()
+    assert settings.replace(top_k=9).top_k == 9 and settings.top_k == 5

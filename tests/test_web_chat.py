@@ -1,0 +1,112 @@
+"""The web chat in a real browser: Debian's Chromium driven by Playwright against `newsdesk chat` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import REPO, cli_env
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_chat(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    exe = Path(sys.executable).with_name("newsdesk")
+    proc = subprocess.Popen(
+        [str(exe), "chat", "--port", str(port), *extra], env=cli_env(data_dir), cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"newsdesk chat exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise AssertionError("newsdesk chat did not start within 180 s")
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed; `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def ask(page: object, question: str) -> None:
+    page.locator("#question textarea").fill(question)  # type: ignore[attr-defined]
+    page.locator("#ask").click()  # type: ignore[attr-defined]
+
+
+def test_chat_streams_a_cited_answer_with_source_cards(seed_store: Path, smollm2: Path, browser_page: object) -> None:
+    proc, url = start_chat(seed_store, "--llm-gguf", str(smollm2))
+    page = browser_page
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        page.get_by_text("Who is visiting Pakistan and when?").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        ask(page, "Who is visiting Pakistan and when?")
+        page.locator("#sources .answer-sources, #sources .nearest-passages").wait_for(timeout=120_000)  # type: ignore[attr-defined]
+        assert page.locator("#chat").inner_text().count("Who is visiting Pakistan and when?") == 1  # type: ignore[attr-defined]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-small-model.png"), full_page=True)  # type: ignore[attr-defined]
+        page.locator("#new-chat").click()  # type: ignore[attr-defined]
+        page.wait_for_function("!document.querySelector('#chat').innerText.includes('Who is visiting')")  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_seed_question_in_the_browser_with_default_model(seed_store: Path, browser_page: object) -> None:
+    proc, url = start_chat(seed_store)
+    page = browser_page
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        ask(page, "Who is visiting Pakistan and when?")
+        page.locator("#sources .answer-sources #source-1").wait_for(timeout=180_000)  # type: ignore[attr-defined]
+        chat = page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+        for fact in ("Robinson", "June 29", "July 2", "[1]"):
+            assert fact in chat
+        card = page.locator("#source-1").inner_text()  # type: ignore[attr-defined]
+        assert "Pakistan, US aim to start a new partnership" in card and "The Nation" in card
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-seed-question.png"), full_page=True)  # type: ignore[attr-defined]
+
+        ask(page, "What is a good recipe for banana bread?")
+        page.locator("#chat .refusal").wait_for(timeout=120_000)  # type: ignore[attr-defined]
+        assert "The articles don't say." in page.locator("#chat .refusal").inner_text()  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
