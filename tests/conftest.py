@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -51,6 +56,47 @@ def run_cli(*args: str, data_dir: Path, timeout: float = 600, **env: str) -> Cli
         [str(exe), *args], capture_output=True, text=True, timeout=timeout, env=cli_env(data_dir, **env), cwd=REPO
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1, started for this test session."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"chroma server did not start: {(path / 'server.log').read_text()}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment for a CLI run against the embedded store, or against the Chroma server (own collection)."""
+    if request.param == "embedded":
+        return {}
+    url = request.getfixturevalue("chroma_server")
+    return {"NEWSDESK_CHROMA_URL": url, "NEWSDESK_COLLECTION": f"test-{uuid.uuid4().hex[:12]}"}
 
 
 @pytest.fixture

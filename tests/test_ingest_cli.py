@@ -6,37 +6,39 @@ from pathlib import Path
 from tests.conftest import SAMPLES, SEED_ARTICLE_ID, run_cli
 
 
-def test_ingest_is_idempotent_and_updates_changed_articles(data_dir: Path, tmp_path: Path) -> None:
-    first = run_cli("ingest", str(SAMPLES), "--json", data_dir=data_dir)
+def test_ingest_is_idempotent_and_updates_changed_articles(data_dir: Path, tmp_path: Path, store_env: dict[str, str]) -> None:
+    first = run_cli("ingest", str(SAMPLES), "--json", data_dir=data_dir, **store_env)
     assert first.code == 0, first.stderr
     summary = first.json()
     assert summary["articles_added"] == 1 and summary["chunks_written"] >= 3 and summary["errors"] == []
 
-    again = run_cli("ingest", str(SAMPLES), "--json", data_dir=data_dir)
+    again = run_cli("ingest", str(SAMPLES), "--json", data_dir=data_dir, **store_env)
     assert again.json()["articles_unchanged"] == 1
     assert again.json()["chunks_written"] == 0
 
     changed = tmp_path / "changed.txt"
     text = (SAMPLES / "pakistan-us-partnership.txt").read_text(encoding="utf-8")
     changed.write_text(text.replace("June 29 to July 2", "June 30 to July 3"), encoding="utf-8")
-    update = run_cli("ingest", str(changed), "--json", data_dir=data_dir)
+    update = run_cli("ingest", str(changed), "--json", data_dir=data_dir, **store_env)
     assert update.json()["articles_updated"] == 1
 
-    listing = run_cli("articles", "list", "--json", data_dir=data_dir).json()
+    listing = run_cli("articles", "list", "--json", data_dir=data_dir, **store_env).json()
     assert [a["id"] for a in listing] == [SEED_ARTICLE_ID]
     assert listing[0]["chunks"] == summary["chunks_written"]
     assert listing[0]["title"] == "Pakistan, US aim to start a new partnership"
     assert listing[0]["source"] == "The Nation"
 
 
-def test_bad_inputs_are_reported_one_line_each_and_valid_ones_still_stored(data_dir: Path, tmp_path: Path) -> None:
+def test_bad_inputs_are_reported_one_line_each_and_valid_ones_still_stored(
+    data_dir: Path, tmp_path: Path, store_env: dict[str, str]
+) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "empty.txt").write_text("")
     (batch / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     good = {"id": "j1", "title": "Storm hits coast", "source": "Daily Planet", "text": "A storm struck the coast."}
     (batch / "feed.jsonl").write_text(json.dumps(good) + "\n{broken json\n", encoding="utf-8")
-    result = run_cli("ingest", str(batch), str(SAMPLES), str(tmp_path / "missing.txt"), data_dir=data_dir)
+    result = run_cli("ingest", str(batch), str(SAMPLES), str(tmp_path / "missing.txt"), data_dir=data_dir, **store_env)
 
     assert result.code == 1
     assert "Traceback" not in result.stderr
@@ -48,16 +50,18 @@ def test_bad_inputs_are_reported_one_line_each_and_valid_ones_still_stored(data_
     assert any("missing.txt" in e and "no such file" in e for e in errors)
     assert "2 added" in result.stdout and "4 failed" in result.stdout
 
-    ids = {a["id"] for a in run_cli("articles", "list", "--json", data_dir=data_dir).json()}
+    ids = {a["id"] for a in run_cli("articles", "list", "--json", data_dir=data_dir, **store_env).json()}
     assert ids == {"j1", SEED_ARTICLE_ID}
 
 
-def test_articles_remove(data_dir: Path) -> None:
-    assert run_cli("ingest", str(SAMPLES), data_dir=data_dir).code == 0
-    missing = run_cli("articles", "remove", "no-such-id", data_dir=data_dir)
+def test_articles_show_and_remove(data_dir: Path, store_env: dict[str, str]) -> None:
+    assert run_cli("ingest", str(SAMPLES), data_dir=data_dir, **store_env).code == 0
+    shown = run_cli("articles", "show", SEED_ARTICLE_ID, "--json", data_dir=data_dir, **store_env).json()
+    assert shown["source"] == "The Nation" and "June 29 to July 2" in " ".join(shown["chunks"])
+    missing = run_cli("articles", "remove", "no-such-id", data_dir=data_dir, **store_env)
     assert missing.code == 1 and "no article with id 'no-such-id'" in missing.stderr
-    assert run_cli("articles", "remove", SEED_ARTICLE_ID, data_dir=data_dir).code == 0
-    assert run_cli("articles", "list", "--json", data_dir=data_dir).json() == []
+    assert run_cli("articles", "remove", SEED_ARTICLE_ID, data_dir=data_dir, **store_env).code == 0
+    assert run_cli("articles", "list", "--json", data_dir=data_dir, **store_env).json() == []
 
 
 def test_help_explains_every_command(data_dir: Path) -> None:

@@ -53,12 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="add articles from files and folders",
-        description="Add .txt, .md, .html and .jsonl articles (files or folders, recursively) to the store. "
+        description="Add articles to the store: .txt, .md, .html, .jsonl, .json and RSS/Atom feeds, from files, "
+        "folders (recursively), http(s) URLs or stdin. "
         "Re-ingesting an unchanged article does nothing; a changed one replaces its old version. A bad file is "
         "reported and skipped; the exit code is 1 if anything failed.",
     )
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to ingest")
+    ingest.add_argument("paths", nargs="+", metavar="SOURCE", help="file, folder, http(s) URL of a page or feed, or - for stdin")
     ingest.add_argument("--source", default="", help="source name for articles that do not carry one (.txt, .md)")
+    ingest.add_argument("--glob", help="inside folders, only files whose name matches, e.g. '*.jsonl'")
+    ingest.add_argument("--field", action="append", default=[], metavar="NAME=KEY",
+                        help="JSON layouts: read NAME (id, title, source, published_at, url, author, text) from KEY; repeatable")
+    ingest.add_argument("--follow-links", action="store_true", help="feeds: fetch and extract each entry's linked page")
+    ingest.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each URL (default 20)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     _common(ingest)
 
@@ -87,11 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(evaluate)
     _llm_options(evaluate)
 
-    articles = commands.add_parser("articles", help="list or remove stored articles")
+    articles = commands.add_parser("articles", help="list, show or remove stored articles")
     articles_commands = articles.add_subparsers(dest="articles_command", metavar="ACTION", required=True)
     listing = articles_commands.add_parser("list", help="list stored articles")
     listing.add_argument("--json", action="store_true", help="print a JSON list")
     _common(listing)
+    show = articles_commands.add_parser("show", help="show one article's metadata and chunks")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="print as JSON")
+    _common(show)
     remove = articles_commands.add_parser("remove", help="remove articles by id")
     remove.add_argument("ids", nargs="+", metavar="ID")
     _common(remove)
@@ -107,16 +117,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.progress import IngestProgress
-    from ingest.sources import read_sources
     from ingest.pipeline import Ingestor
+    from ingest.progress import IngestProgress
+    from ingest.sources import SourceOptions, parse_field_map, read_sources
     from newsdesk.embedding import MiniLMEmbedding
     from newsdesk.store import open_store
 
+    try:
+        fields = parse_field_map(args.field)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
     ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
     with IngestProgress(enabled=not args.json) as progress:
-        report = ingestor.ingest(read_sources(args.paths, args.source), on_progress=progress.update)
+        report = ingestor.ingest(read_sources(args.paths, options), on_progress=progress.update)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -211,6 +226,21 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
         else:
             for a in articles:
                 print(f"{a.article_id}\t{a.published_at[:10] or '-'}\t{a.source or '-'}\t{a.chunks} chunks\t{a.title}")
+        return EXIT_OK
+    if args.articles_command == "show":
+        chunks = store.chunks_of(args.id)
+        if not chunks:
+            raise CliError(f"no article with id {args.id!r}; see: newsdesk articles list")
+        first = chunks[0]
+        meta = {"id": first.article_id, "title": first.title, "source": first.source, "author": first.author,
+                "published_at": first.published_at, "url": first.url, "chunks": [c.text for c in chunks]}
+        if args.json:
+            print(json.dumps(meta, indent=2, ensure_ascii=False))
+        else:
+            for key in ("id", "title", "source", "author", "published_at", "url"):
+                print(f"{key}: {meta[key]}")
+            for chunk in chunks:
+                print(f"\n--- chunk {chunk.index} ---\n{chunk.text}")
         return EXIT_OK
     missing = [article_id for article_id in args.ids if store.remove_article(article_id) == 0]
     for article_id in missing:
