@@ -28,6 +28,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".jsonl", 
 RECORD_FIELDS = ("id", "title", "source", "published_at", "url", "author", "text")
 TEXT_FIELDS = ("text", "body", "content")
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # one article; JSONL files and feeds may be larger, each article may not
+MIN_PAGE_WORDS = 12  # less text than this in a web page is navigation or a stub, not an article
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def article_from_html(html: str, source: str, origin: str, url: str = "") -> Art
 
     doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_comments=False)
     text = clean_text(getattr(doc, "text", "") or "") if doc is not None else ""
-    if not text:
+    if len(text.split()) < MIN_PAGE_WORDS:
         raise ValueError("no article text found in the HTML (truncated page, or not an article)")
     return Article(
         title=(doc.title or "").strip() or text.split("\n", 1)[0][:120],

@@ -88,9 +88,11 @@ def feed_articles(
     import feedparser
 
     feed = feedparser.parse(body)
-    if not feed.entries:
+    if not feed.get("version"):
         why = f" ({feed.bozo_exception})" if feed.get("bozo") else ""
-        raise ValueError(f"not an RSS or Atom feed with entries{why}")
+        raise ValueError(f"not an RSS or Atom feed{why}")
+    if not feed.entries:
+        raise ValueError("the feed has no entries")
     site = source or str(feed.feed.get("title", "")).strip()
     for number, entry in enumerate(feed.entries, start=1):
         link = str(entry.get("link", "")).strip()

@@ -115,10 +115,14 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     data_dir = values.get("data_dir") or Settings().data_dir
     config_path = Path(environ["NEWSDESK_CONFIG"]) if environ.get("NEWSDESK_CONFIG") else data_dir / "config.toml"
     file_values: dict[str, Any] = {}
-    if config_path.is_file():
+    try:
+        config_text = config_path.read_text(encoding="utf-8") if config_path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{config_path}: cannot read the config file ({exc})") from None
+    if config_text is not None:
         try:
-            parsed = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            parsed = tomllib.loads(config_text)
+        except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"{config_path}: not valid TOML ({exc})") from None
         unknown = sorted(set(parsed) - names)
         if unknown:
