@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from ingest.chunking import ArticleChunker, embedding_text
 from ingest.sources import Problem
+from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.store import ArticleStore
@@ -60,6 +61,7 @@ class Ingestor:
         started = time.perf_counter()
         seen: dict[str, str] = {}
         pending: list[_Pending] = []
+        stored = self.store.article_versions()
 
         def flush() -> None:
             self._write(pending, report)
@@ -77,11 +79,10 @@ class Ingestor:
                 self._fail(report, Problem(item.origin, f"duplicate article id {article_id!r} (first at {seen[article_id]}); skipped"))
                 continue
             seen[article_id] = item.origin
-            if self.store.is_current(article_id, item.content_hash):
+            if stored.get(article_id) == item.content_hash:
                 report.articles_unchanged += 1
                 continue
-            existed = bool(self.store.chunks_of(article_id))
-            pending.append(_Pending(item, self.chunker.chunks(item), existed))
+            pending.append(_Pending(item, self.chunker.chunks(item), existed=article_id in stored))
             if sum(len(p.chunks) for p in pending) >= self.embedder.embed_batch_size:
                 flush()
         flush()
@@ -104,6 +105,7 @@ class Ingestor:
                 item.chunks, vectors[offset : offset + count], item.article.content_hash, item.article.published_ts
             )
             offset += count
+            failpoints.reach("ingest-between-articles")
             report.chunks_written += count
             if item.existed:
                 report.articles_updated += 1

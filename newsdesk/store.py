@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from newsdesk import failpoints
 from newsdesk.articles import Chunk
 from newsdesk.settings import Settings
 
@@ -52,14 +53,19 @@ class ArticleStore:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def is_current(self, article_id: str, content_hash: str) -> bool:
-        """True only if a complete, unchanged copy is stored: a run killed half-way leaves this False."""
-        got = self._collection.get(where={"article_id": article_id}, include=["metadatas"])
-        metas = got["metadatas"] or []
-        if not metas:
-            return False
-        expected = metas[0].get("chunk_count")
-        return len(metas) == expected and all(m.get("content_hash") == content_hash for m in metas)
+    def article_versions(self) -> dict[str, str | None]:
+        """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
+        killed half-way): one read of all chunk metadata, so re-ingesting a large unchanged corpus is fast."""
+        got = self._collection.get(include=["metadatas"])
+        chunks: dict[str, list[dict[str, Any]]] = {}
+        for meta in got["metadatas"] or []:
+            chunks.setdefault(str(meta["article_id"]), []).append(meta)
+        versions: dict[str, str | None] = {}
+        for article_id, metas in chunks.items():
+            hashes = {m.get("content_hash") for m in metas}
+            complete = len(metas) == metas[0].get("chunk_count") and len(hashes) == 1
+            versions[article_id] = str(hashes.pop()) if complete else None
+        return versions
 
     def write_article(
         self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], content_hash: str, published_ts: int | None
@@ -90,6 +96,7 @@ class ArticleStore:
             embeddings=[list(e) for e in embeddings],
             metadatas=metadatas,
         )
+        failpoints.reach("store-between-upsert-and-delete")
         self._collection.delete(where={"$and": [{"article_id": article_id}, {"chunk_index": {"$gte": len(chunks)}}]})
 
     def remove_article(self, article_id: str) -> int:

@@ -1,0 +1,72 @@
+"""Ingestion benchmark: ingest a JSONL corpus into a fresh store, compare with the raw embedding throughput of the
+same model on the same chunks, then re-ingest the unchanged corpus.
+
+    .venv/bin/python bench/ingest.py [--articles ../shared/eval/multihop-rag/articles.jsonl] [--raw-sample 2000]
+
+Prints articles, chunks, wall seconds, chunks/s, raw embedding chunks/s, their ratio, peak RSS, and the
+re-ingest seconds and chunks written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import newsdesk  # noqa: E402,F401
+from ingest.chunking import embedding_text  # noqa: E402
+from ingest.pipeline import Ingestor  # noqa: E402
+from ingest.sources import read_sources  # noqa: E402
+from newsdesk.articles import Article  # noqa: E402
+from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
+from newsdesk.settings import load_settings  # noqa: E402
+from newsdesk.store import open_store  # noqa: E402
+
+DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "multihop-rag" / "articles.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+    parser.add_argument("--raw-sample", type=int, default=2000, help="chunks embedded for the raw throughput figure")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as data_dir:
+        settings = load_settings({"data_dir": data_dir})
+        embedder = MiniLMEmbedding(settings.embed_batch_size)
+        ingestor = Ingestor(open_store(settings), embedder, settings.chunk_size, settings.chunk_overlap)
+
+        started = time.perf_counter()
+        report = ingestor.ingest(read_sources([str(args.articles)]))
+        wall = time.perf_counter() - started
+        articles = report.articles_added + report.articles_updated
+        print(f"articles            {articles} ({report.articles_failed} failed)")
+        print(f"chunks              {report.chunks_written}")
+        print(f"wall seconds        {wall:.1f}")
+        print(f"chunks/s            {report.chunks_written / wall:.2f}")
+
+        chunks = [c for a in read_sources([str(args.articles)]) if isinstance(a, Article) for c in ingestor.chunker.chunks(a)]
+        sample = random.Random(0).sample(chunks, min(args.raw_sample, len(chunks)))
+        texts = [embedding_text(c) for c in sample]
+        started = time.perf_counter()
+        for i in range(0, len(texts), settings.embed_batch_size):
+            embedder.embed(texts[i : i + settings.embed_batch_size])
+        raw = len(texts) / (time.perf_counter() - started)
+        print(f"raw embedding       {raw:.2f} chunks/s ({len(texts)} of the same chunks, batches of {settings.embed_batch_size})")
+        print(f"ratio               {report.chunks_written / wall / raw:.3f}")
+
+        started = time.perf_counter()
+        again = ingestor.ingest(read_sources([str(args.articles)]))
+        print(f"re-ingest seconds   {time.perf_counter() - started:.2f}")
+        print(f"re-ingest chunks    {again.chunks_written} written, {again.articles_unchanged} articles unchanged")
+        print(f"peak RSS            {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
