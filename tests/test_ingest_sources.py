@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from ingest.clean import clean_text
 from ingest.dates import normalise_date
 from ingest.sources import Problem, read_sources
@@ -32,6 +34,42 @@ def test_boilerplate_lines_go_but_prose_mentioning_cookies_stays() -> None:
     cleaned = clean_text(text)
     assert "Share this article" not in cleaned and "Read More" not in cleaned and "Subscribe" not in cleaned
     assert "bakery" in cleaned and cleaned.startswith("Real first paragraph.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This website uses cookies to improve your experience. We'll assume you're ok with this, but you can opt-out if you wish. Accept Read More",
+        "We use cookies to personalise content and ads. Accept all cookies",
+        "By continuing to browse this site you agree to our Cookie Policy.",
+        "Read More",
+        "Continue reading »",
+        "Share this article",
+        "Share on Facebook",
+        "Advertisement",
+        "Subscribe to our newsletter to get the latest news in your inbox.",
+        "Sign up for our free daily newsletter",
+        "Follow us on Twitter and Instagram",
+        "© 2023 The Nation. All rights reserved.",
+        "Click here to read the full report",
+        "Related Stories",
+    ],
+)
+def test_real_looking_boilerplate_lines_are_removed(line: str) -> None:
+    cleaned = clean_text(f"The minister spoke on Monday.\n\n{line}\n\nTalks resume next week.")
+    assert cleaned == "The minister spoke on Monday.\n\nTalks resume next week."
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Read more about the budget in the report published by the ministry on Tuesday, officials said.",
+        "The share price of the company rose 4% after the announcement, analysts noted.",
+        "Advertisement revenue fell sharply in the third quarter, the broadcaster reported.",
+    ],
+)
+def test_news_prose_that_looks_like_boilerplate_is_kept(prose: str) -> None:
+    assert clean_text(prose) == prose
 
 
 def test_jsonl_reports_bad_lines_with_numbers_and_keeps_good_ones(tmp_path: Path) -> None:

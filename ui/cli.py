@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="JSON layouts: read NAME (id, title, source, published_at, url, author, text) from KEY; repeatable")
     ingest.add_argument("--follow-links", action="store_true", help="feeds: fetch and extract each entry's linked page")
     ingest.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each URL (default 20)")
+    ingest.add_argument("--chunk-size", type=int, help="chunk length in MiniLM word pieces (default 200)")
+    ingest.add_argument("--chunk-overlap", type=int, help="word pieces shared by neighbouring chunks (default 30)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     _common(ingest)
 
@@ -111,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name, None)
-        for name in ("data_dir", "chroma_url", "collection", "llm_gguf", "llm_url", "llm_model", "top_k")
+        for name in (
+            "data_dir", "chroma_url", "collection", "llm_gguf", "llm_url", "llm_model", "top_k", "chunk_size", "chunk_overlap"
+        )
     }
     return load_settings(overrides)
 
@@ -129,7 +133,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(str(exc)) from None
     options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
-    ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
+    try:
+        ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     with IngestProgress(enabled=not args.json) as progress:
         report = ingestor.ingest(read_sources(args.paths, options), on_progress=progress.update)
     if args.json:
