@@ -67,3 +67,46 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
     return ordered[index]
+
+
+def facts_found(chunk_texts: Sequence[str], facts: Sequence[str], k: int = 10) -> list[tuple[int, str]]:
+    """(rank, fact) for each gold fact at the rank where it first appears in the top k."""
+    found: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for rank, text in enumerate(chunk_texts[:k], start=1):
+        squashed = _squash(text)
+        for fact in facts:
+            if fact not in seen and _squash(fact) in squashed:
+                seen.add(fact)
+                found.append((rank, fact))
+    return found
+
+
+def average_precision(chunk_texts: Sequence[str], facts: Sequence[str], k: int = 10) -> float:
+    """MultiHop-RAG's MAP@k term for one question: each rank contributes (gold facts first found there) / rank,
+    and the sum is divided by min(number of facts, k)."""
+    if not facts:
+        return 0.0
+    return sum(1.0 / rank for rank, _ in facts_found(chunk_texts, facts, k)) / min(len(facts), k)
+
+
+def evidence_recall(chunk_texts: Sequence[str], facts: Sequence[str], k: int = 10) -> float:
+    """Share of the gold facts found in the top k (multi-hop answers need all of them)."""
+    return len(facts_found(chunk_texts, facts, k)) / len(set(facts)) if facts else 0.0
+
+
+def lenient_correct(prediction: str, gold: str) -> bool:
+    """The paper's answer scorer: correct when the lower-cased prediction shares a whitespace-split word with the gold."""
+    return bool(set(prediction.lower().split()) & set(gold.lower().split()))
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """SQuAD-style F1 over normalised tokens."""
+    pred, want = normalise(prediction).split(), normalise(gold).split()
+    if not pred or not want:
+        return float(pred == want)
+    common = sum(min(pred.count(t), want.count(t)) for t in set(pred) & set(want))
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(want)
+    return 2 * precision * recall / (precision + recall)

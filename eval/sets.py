@@ -1,8 +1,11 @@
-"""Question sets: JSONL files with question, answer and optional id, question_type, evidence_article_ids, evidence."""
+"""Question sets: JSONL files with question, answer and optional id, question_type, evidence_article_ids,
+evidence (a list of objects with "fact") and history (earlier turns: {"question", "answer"} objects)."""
 
 from __future__ import annotations
 
 import json
+import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +22,7 @@ class EvalQuestion:
     question_type: str = ""
     evidence_article_ids: list[str] = field(default_factory=list)
     evidence_facts: list[str] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) turns before this one
 
     @property
     def unanswerable(self) -> bool:
@@ -51,8 +55,30 @@ def load_set(path: str) -> tuple[list[EvalQuestion], list[str]]:
                     question_type=str(record.get("question_type") or ""),
                     evidence_article_ids=[str(a) for a in record.get("evidence_article_ids") or []],
                     evidence_facts=[str(e["fact"]) for e in record.get("evidence") or [] if isinstance(e, dict) and e.get("fact")],
+                    history=[(str(t["question"]), str(t["answer"])) for t in record.get("history") or []],
                 )
             )
-        except (json.JSONDecodeError, ValueError, TypeError) as exc:
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as exc:
             problems.append(f"{path}:{number}: skipped ({exc})")
     return questions, problems
+
+
+def select(
+    questions: list[EvalQuestion], types: list[str] | None = None, sample: int | None = None, seed: int = 0,
+    limit: int | None = None,
+) -> list[EvalQuestion]:
+    """Filter by type, then take a stratified random sample (each type keeps its share; fixed by the seed),
+    then the first ``limit``. The sample keeps the set's order, so runs with the same arguments match."""
+    chosen = [q for q in questions if not types or q.question_type in types]
+    if sample is not None and sample < len(chosen):
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for index, q in enumerate(chosen):
+            by_type[q.question_type].append(index)
+        rng = random.Random(seed)
+        quotas = {t: sample * len(ix) / len(chosen) for t, ix in by_type.items()}
+        counts = {t: int(quota) for t, quota in quotas.items()}
+        for t in sorted(quotas, key=lambda t: quotas[t] - counts[t], reverse=True)[: sample - sum(counts.values())]:
+            counts[t] += 1
+        keep = {i for t, ix in sorted(by_type.items()) for i in rng.sample(ix, counts[t])}
+        chosen = [q for i, q in enumerate(chosen) if i in keep]
+    return chosen[:limit] if limit else chosen

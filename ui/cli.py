@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import newsdesk  # noqa: F401  (sets the offline environment before any model library loads)
@@ -85,12 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "eval",
-        help="score answers on a question set",
-        description="Run a JSONL question set (question, answer, optional id, question_type, evidence_article_ids) "
-        "against the stored articles and print answer accuracy, refusal accuracy and retrieval hit rate.",
+        help="score answers and retrieval on a question set; compare runs",
+        usage="newsdesk eval SET.jsonl [options]\n       newsdesk eval compare RUN_A RUN_B [--json]",
+        description="Run a JSONL question set (question, answer, optional id, question_type, evidence_article_ids, "
+        "evidence, history) and report answer accuracy, refusals, citations, retrieval hits/MRR/MAP and latency, "
+        "overall and per question type. Results go to OUT/results.jsonl as each question finishes: the same command "
+        "again resumes. OUT also gets metrics.json, report.md, report.html and plots.",
     )
-    evaluate.add_argument("set", metavar="SET.jsonl", help="the question set")
-    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("target", nargs="+", metavar="SET.jsonl", help="the question set (or: compare RUN_A RUN_B)")
+    evaluate.add_argument("--articles", help="ingest this JSONL of articles into a store of its own for the run (cached)")
+    evaluate.add_argument("--retrieval-only", action="store_true", help="score retrieval only; no answer model")
+    evaluate.add_argument("--sample", type=int, help="a stratified random sample of N questions")
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions (after --types and --sample)")
+    evaluate.add_argument("--types", help="only these question types, comma-separated")
+    evaluate.add_argument("--out", help="run folder (default: DATA_DIR/eval-runs/<set>-<options hash>)")
     evaluate.add_argument("--json", action="store_true", help="print the metrics object as JSON")
     _common(evaluate)
     _llm_options(evaluate)
@@ -198,22 +208,68 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.report import format_metrics
-    from eval.run import run_eval
-    from eval.sets import load_set
+    from eval.compare import compare_runs, format_comparison
 
-    questions, problems = load_set(args.set)
+    if args.target[0] == "compare":
+        if len(args.target) != 3:
+            raise CliError("usage: newsdesk eval compare RUN_A RUN_B")
+        comparison = compare_runs(Path(args.target[1]), Path(args.target[2]))
+        print(json.dumps(comparison, indent=2) if args.json else format_comparison(comparison))
+        return EXIT_OK
+    if len(args.target) != 1:
+        raise CliError("give one question set (or: newsdesk eval compare RUN_A RUN_B)")
+    return _run_eval(args, settings, Path(args.target[0]))
+
+
+def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> int:
+    import hashlib
+    import subprocess
+
+    from eval.corpus import store_for_articles
+    from eval.progress import EvalProgress
+    from eval.report import format_metrics, write_report
+    from eval.run import RunFolder, run_eval
+    from eval.sets import load_set, select
+
+    try:
+        questions, problems = load_set(str(set_path))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    if args.limit:
-        questions = questions[: args.limit]
+    types = [t.strip() for t in args.types.split(",")] if args.types else None
+    questions = select(questions, types, args.sample, args.seed, args.limit)
     if not questions:
-        raise CliError(f"{args.set}: no usable questions")
+        raise CliError(f"{set_path}: no usable questions (check --types)")
+    if args.articles:
+        try:
+            settings = store_for_articles(settings, Path(args.articles))
+        except FileNotFoundError as exc:
+            raise CliError(str(exc)) from None
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent).stdout.strip()
+    config = {
+        "set": str(set_path.resolve()), "questions": len(questions), "sample": args.sample, "seed": args.seed,
+        "types": args.types, "limit": args.limit, "retrieval_only": args.retrieval_only,
+        "articles": str(Path(args.articles).resolve()) if args.articles else None,
+        "embedding_model": "all-MiniLM-L6-v2",
+        "answer_model": None if args.retrieval_only else (settings.llm_url and f"{settings.llm_url} {settings.llm_model}")
+        or str(settings.llm_gguf or "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
+        "top_k": settings.top_k, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
+        "min_relevance": settings.min_relevance, "store": settings.chroma_url or str(settings.chroma_path),
+        "git_commit": commit or "unknown",
+    }
+    fingerprint = hashlib.sha256(json.dumps({k: v for k, v in config.items() if k != "git_commit"}, sort_keys=True).encode())
+    out = Path(args.out) if args.out else settings.data_dir / "eval-runs" / f"{set_path.stem}-{fingerprint.hexdigest()[:10]}"
+    folder = RunFolder(out, config)
     desk = _newsdesk(settings)
     if desk.store.count() == 0:
-        raise CliError(f"the store at {desk.store.location} is empty; ingest the set's articles first")
-    metrics, _ = run_eval(desk, questions)
+        raise CliError(f"the store at {desk.store.location} is empty; ingest the set's articles first (or use --articles)")
+    with EvalProgress(len(questions), enabled=not args.json) as progress:
+        metrics, results = run_eval(desk, questions, folder, args.retrieval_only, on_result=progress.update)
+    write_report(out, config, metrics, results)
     print(json.dumps(metrics, indent=2) if args.json else format_metrics(metrics))
+    print(f"run folder: {out} (report.md, report.html)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -271,13 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from eval.run import EvalError
     from newsdesk.store import StoreError
     from qa.llm import LLMError
 
     started = time.perf_counter()
     try:
         code = COMMANDS[args.command](args, _settings(args))
-    except (CliError, SettingsError, StoreError, LLMError) as exc:
+    except (CliError, SettingsError, StoreError, LLMError, EvalError) as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

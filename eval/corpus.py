@@ -1,0 +1,43 @@
+"""Eval stores: the articles of a benchmark ingested into a store of their own, reused while the file is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from ingest.pipeline import Ingestor
+from ingest.sources import read_sources
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
+
+log = logging.getLogger(__name__)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while block := source.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def store_for_articles(settings: Settings, articles: Path) -> Settings:
+    """Settings pointing at an embedded store that holds exactly ``articles`` (ingested on first use).
+
+    The store's folder is named by the file's content hash and the chunking, so an edited file or other chunk
+    sizes get a fresh store, and re-running an eval costs nothing.
+    """
+    if not articles.is_file():
+        raise FileNotFoundError(f"{articles}: no such articles file")
+    key = f"{file_digest(articles)}-{settings.chunk_size}-{settings.chunk_overlap}"
+    run_settings = settings.replace(data_dir=settings.data_dir / "eval-stores" / key, chroma_url=None)
+    store = open_store(run_settings)
+    ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
+    report = ingestor.ingest(read_sources([str(articles)]))
+    log.warning(
+        "eval store %s: %d articles added, %d unchanged, %d failed", run_settings.data_dir,
+        report.articles_added + report.articles_updated, report.articles_unchanged, report.articles_failed,
+    )
+    return run_settings
