@@ -17,6 +17,7 @@ from ingest.sources import Problem
 from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk
 from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.keyword_index import KeywordIndex
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,16 @@ class _Pending:
 class Ingestor:
     """Writes articles into the store; keeps the embedding model loaded across calls."""
 
-    def __init__(self, store: ArticleStore, embedder: MiniLMEmbedding, chunk_size: int, chunk_overlap: int) -> None:
+    def __init__(
+        self,
+        store: ArticleStore,
+        embedder: MiniLMEmbedding,
+        chunk_size: int,
+        chunk_overlap: int,
+        keyword_index: KeywordIndex | None = None,
+    ) -> None:
         self.store = store
+        self.keyword_index = keyword_index
         self.embedder = embedder
         self.chunker = ArticleChunker(embedder.count_tokens, chunk_size, chunk_overlap)
 
@@ -86,6 +95,8 @@ class Ingestor:
             if sum(len(p.chunks) for p in pending) >= self.embedder.embed_batch_size:
                 flush()
         flush()
+        if self.keyword_index is not None and report.chunks_written:
+            self.keyword_index.rebuild(self.store)
         return report
 
     def _fail(self, report: IngestReport, problem: Problem) -> None:

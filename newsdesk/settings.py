@@ -59,6 +59,9 @@ class Settings:
     chunk_overlap: int = field(default=30, metadata=_doc("Word pieces shared by neighbouring chunks."))
     embed_batch_size: int = field(default=64, metadata=_doc("Chunks embedded per batch."))
     top_k: int = field(default=5, metadata=_doc("Passages given to the model for one answer."))
+    candidates: int = field(default=50, metadata=_doc("Chunks each retriever (keyword, dense) proposes before fusion."))
+    keyword_weight: float = field(default=1.0, metadata=_doc("Weight of the keyword (BM25) ranking in the fusion."))
+    dense_weight: float = field(default=0.5, metadata=_doc("Weight of the embedding ranking in the fusion."))
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(
@@ -73,6 +76,10 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def keyword_index_path(self) -> Path:
+        return self.data_dir / "keyword-index" / self.collection
 
 
 class SettingsError(ValueError):

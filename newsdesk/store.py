@@ -119,6 +119,21 @@ class ArticleStore:
             for text, meta, distance in zip(found["documents"][0], found["metadatas"][0], found["distances"][0])
         ]
 
+    def all_chunks(self) -> list[Chunk]:
+        got = self._collection.get(include=["documents", "metadatas"])
+        return [_chunk_from(t, m) for t, m in zip(got["documents"], got["metadatas"])]
+
+    def similar_chunks(self, chunk_ids: Sequence[str], embedding: Sequence[float]) -> list[tuple[Chunk, float]]:
+        """The chunks with these ids and their cosine similarity to ``embedding`` (a normalised vector);
+        ids no longer stored are left out."""
+        if not chunk_ids:
+            return []
+        got = self._collection.get(ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"])
+        return [
+            (_chunk_from(text, meta), float(sum(a * b for a, b in zip(vector, embedding))))
+            for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])
+        ]
+
     def chunks_of(self, article_id: str) -> list[Chunk]:
         got = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
         chunks = [_chunk_from(t, m) for t, m in zip(got["documents"], got["metadatas"])]

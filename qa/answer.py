@@ -13,7 +13,7 @@ class Passage:
 
     number: int
     chunk: Chunk
-    score: float
+    similarity: float  # cosine similarity of the passage to the question (MiniLM)
 
 
 @dataclass(frozen=True)

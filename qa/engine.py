@@ -1,4 +1,5 @@
-"""A question's journey, top to bottom: retrieve → keep the relevant passages → prompt → generate → cite.
+"""A question's journey, top to bottom: retrieve (keyword + dense, fused) → keep the relevant passages → prompt
+→ generate → cite.
 
 ``Newsdesk.stream`` yields the sources before the first token, then text as it is written, then the final
 cited answer; ``Newsdesk.ask`` is the same journey, collected.
@@ -16,6 +17,7 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
 from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
@@ -64,10 +66,12 @@ class Newsdesk:
         store: ArticleStore,
         embed_model: BaseEmbedding,
         llm: LLM | Callable[[], LLM],
+        keyword_index: KeywordIndex | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.embed_model = embed_model
+        self.keyword_index = keyword_index or KeywordIndex(settings.keyword_index_path)
         self._llm = llm
 
     @classmethod
@@ -84,9 +88,12 @@ class Newsdesk:
         return self._llm
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        retriever = NewsRetriever(self.store, self.embed_model, top_k or self.settings.top_k)
+        s = self.settings
+        retriever = NewsRetriever(
+            self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight, s.dense_weight
+        )
         nodes = retriever.retrieve(question)
-        return [Passage(i + 1, chunk_from_node(n), float(n.score or 0.0)) for i, n in enumerate(nodes)]
+        return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[AnswerEvent]:
         found = self.retrieve(question)
@@ -113,7 +120,7 @@ class Newsdesk:
 
     def _is_evidence(self, question: str, passage: Passage) -> bool:
         """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""
-        if passage.score >= self.settings.min_relevance:
+        if passage.similarity >= self.settings.min_relevance:
             return True
         return support(question, f"{passage.chunk.title}\n{passage.chunk.text}") >= LEXICAL_EVIDENCE
 

@@ -135,6 +135,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.progress import IngestProgress
     from ingest.sources import SourceOptions, parse_field_map, read_sources
     from newsdesk.embedding import MiniLMEmbedding
+    from newsdesk.keyword_index import KeywordIndex
     from newsdesk.store import open_store
 
     try:
@@ -144,7 +145,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
     try:
-        ingestor = Ingestor(store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap)
+        ingestor = Ingestor(
+            store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap,
+            KeywordIndex(settings.keyword_index_path),
+        )
     except ValueError as exc:
         raise CliError(str(exc)) from None
     with IngestProgress(enabled=not args.json) as progress:
@@ -255,7 +259,8 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
         "embedding_model": "all-MiniLM-L6-v2",
         "answer_model": None if args.retrieval_only else (settings.llm_url and f"{settings.llm_url} {settings.llm_model}")
         or str(settings.llm_gguf or "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
-        "top_k": settings.top_k, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
+        "top_k": settings.top_k, "candidates": settings.candidates, "keyword_weight": settings.keyword_weight,
+        "dense_weight": settings.dense_weight, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
         "min_relevance": settings.min_relevance, "store": settings.chroma_url or str(settings.chroma_path),
         "git_commit": commit or "unknown",
     }
@@ -306,6 +311,10 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"\n--- chunk {chunk.index} ---\n{chunk.text}")
         return EXIT_OK
     missing = [article_id for article_id in args.ids if store.remove_article(article_id) == 0]
+    if len(missing) < len(args.ids):
+        from newsdesk.keyword_index import KeywordIndex
+
+        KeywordIndex(settings.keyword_index_path).rebuild(store)
     for article_id in missing:
         print(f"error: no article with id {article_id!r}; see: newsdesk articles list", file=sys.stderr)
     return EXIT_FAILED if missing else EXIT_OK

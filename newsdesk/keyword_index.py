@@ -1,0 +1,96 @@
+"""The keyword (BM25) index over the stored chunks, kept beside the store and rebuilt when ingestion changes it.
+
+Keyword search carries news questions where the small embedding model is vague: names, sources, numbers.
+Each chunk is indexed with its title and source, stemmed (Snowball), English stop words removed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from newsdesk.articles import Chunk
+from newsdesk.store import ArticleStore
+
+log = logging.getLogger(__name__)
+_META = "newsdesk.json"
+
+
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def _tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+
+
+def indexed_text(chunk: Chunk) -> str:
+    return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
+
+
+class KeywordIndex:
+    """BM25 over every chunk in one collection; ``search`` returns chunk ids with their scores."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._model = None
+        self._ids: list[str] = []
+        self._chunk_count = -1
+
+    def rebuild(self, store: ArticleStore) -> None:
+        """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""
+        import bm25s
+
+        started = time.perf_counter()
+        chunks = store.all_chunks()
+        model = bm25s.BM25()
+        if chunks:
+            model.index(_tokenize([indexed_text(c) for c in chunks]), show_progress=False)
+        staging = self.folder.with_name(self.folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if chunks:
+            model.save(str(staging), show_progress=False)
+        (staging / _META).write_text(json.dumps({"ids": [c.chunk_id for c in chunks]}), encoding="utf-8")
+        old = self.folder.with_name(self.folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.folder.exists():
+            self.folder.rename(old)
+        staging.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+        self._model, self._ids, self._chunk_count = (model if chunks else None), [c.chunk_id for c in chunks], len(chunks)
+        log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
+
+    def ensure_current(self, store: ArticleStore) -> None:
+        """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
+        (e.g. a store filled by an older version, or by another machine through a Chroma server)."""
+        count = store.count()
+        if self._chunk_count == count:
+            return
+        meta = self.folder / _META
+        if meta.is_file():
+            import bm25s
+
+            ids = json.loads(meta.read_text(encoding="utf-8"))["ids"]
+            if len(ids) == count:
+                self._ids = ids
+                self._model = bm25s.BM25.load(str(self.folder), show_progress=False) if ids else None
+                self._chunk_count = count
+                return
+        self.rebuild(store)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        if self._model is None or not self._ids:
+            return []
+        tokens = _tokenize([query])
+        if not tokens[0]:
+            return []
+        documents, scores = self._model.retrieve(tokens, k=min(k, len(self._ids)), show_progress=False)
+        return [(self._ids[int(d)], float(s)) for d, s in zip(documents[0], scores[0]) if s > 0]

@@ -1,0 +1,66 @@
+"""Hybrid retrieval: the BM25 index beside the store, rank fusion, and the retriever over a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from ingest.sources import read_sources
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.keyword_index import KeywordIndex
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
+from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
+from tests.conftest import SAMPLES
+
+ARTICLES = [
+    '{"id": "storm", "title": "Storm closes harbour", "source": "Coast Times", "text": "A storm closed the harbour at Port Ellen for three days."}',
+    '{"id": "bridge", "title": "Bridge opens", "source": "Valley Gazette", "text": "The new bridge in Dunmore opened to traffic on Tuesday."}',
+]
+
+
+def test_fusion_adds_weighted_reciprocal_ranks() -> None:
+    fused = dict(fuse([(1.0, ["a", "b"]), (0.5, ["b", "c"])]))
+    assert fused["b"] == pytest.approx(1 / (RRF_K + 2) + 0.5 / (RRF_K + 1))
+    assert fused["a"] == pytest.approx(1 / (RRF_K + 1))
+    assert [i for i, _ in fuse([(1.0, ["a", "b"]), (0.5, ["b", "c"])])] == ["b", "a", "c"]
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> tuple:
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    feed = tmp_path / "a.jsonl"
+    feed.write_text("\n".join(ARTICLES) + "\n")
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed), str(SAMPLES)]))
+    return settings, store, index
+
+
+def test_keyword_index_is_rebuilt_on_ingest_and_found_by_a_new_reader(small_store: tuple) -> None:
+    settings, store, index = small_store
+    assert index.search("Dunmore bridge", 3)[0][0] == "bridge#0"
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    assert reader.search("Ned Price", 3)[0][0].startswith("seed-pakistan-us-partnership#")
+    assert reader.search("zzz qqq", 3) == []
+
+
+def test_keyword_index_follows_removal(small_store: tuple) -> None:
+    settings, store, index = small_store
+    store.remove_article("bridge")
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)  # count differs from the saved index: rebuilt
+    assert all(not chunk_id.startswith("bridge#") for chunk_id, _ in reader.search("Dunmore bridge", 5))
+
+
+def test_retriever_finds_names_the_embedding_misses(small_store: tuple) -> None:
+    _, store, index = small_store
+    retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2)
+    [first, _] = retriever.retrieve("What did Ned Price say?")
+    assert "Ned Price" in chunk_from_node(first).text
+    assert -1.0 <= first.node.metadata["similarity"] <= 1.0
+    dense_only = NewsRetriever(store, MiniLMEmbedding(), index, top_k=4, keyword_weight=0.0)
+    assert len(dense_only.retrieve("harbour storm")) == 4
