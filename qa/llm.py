@@ -150,13 +150,35 @@ class LlamaCppLLM(CustomLLM):
             yield CompletionResponse(text=response.message.content or "", delta=response.delta)
 
 
+def _openai_compatible() -> type[LLM]:
+    """OpenAILike whose connection and API errors surface as LLMError naming the server (imported on demand)."""
+    import openai
+    from llama_index.llms.openai_like import OpenAILike
+
+    class OpenAICompatibleLLM(OpenAILike):
+        def _explain(self, exc: Exception) -> LLMError:
+            return LLMError(f"the answer server at {self.api_base} failed: {exc}; check --llm-url / NEWSDESK_LLM_URL")
+
+        def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+            try:
+                return super().chat(messages, **kwargs)
+            except openai.OpenAIError as exc:
+                raise self._explain(exc) from exc
+
+        def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+            try:
+                yield from super().stream_chat(messages, **kwargs)
+            except openai.OpenAIError as exc:
+                raise self._explain(exc) from exc
+
+    return OpenAICompatibleLLM
+
+
 def build_llm(settings: Settings) -> LLM:
     """The answer model chosen by configuration: an OpenAI-compatible server if llm_url is set, else a GGUF file
     (llm_gguf, or the bundled default)."""
     if settings.llm_url:
-        from llama_index.llms.openai_like import OpenAILike
-
-        return OpenAILike(
+        return _openai_compatible()(
             model=settings.llm_model,
             api_base=settings.llm_url,
             api_key=os.environ.get(settings.llm_api_key_env) or "not-needed",
