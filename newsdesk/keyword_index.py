@@ -42,6 +42,7 @@ class KeywordIndex:
         self.folder = folder
         self._model = None
         self._ids: list[str] = []
+        self._sources: list[str] = []
         self._chunk_count = -1
 
     def rebuild(self, store: ArticleStore) -> None:
@@ -58,14 +59,16 @@ class KeywordIndex:
         staging.mkdir(parents=True)
         if chunks:
             model.save(str(staging), show_progress=False)
-        (staging / _META).write_text(json.dumps({"ids": [c.chunk_id for c in chunks]}), encoding="utf-8")
+        meta = {"ids": [c.chunk_id for c in chunks], "sources": [c.source for c in chunks]}
+        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.folder.exists():
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        self._model, self._ids, self._chunk_count = (model if chunks else None), [c.chunk_id for c in chunks], len(chunks)
+        self._model = model if chunks else None
+        self._ids, self._sources, self._chunk_count = meta["ids"], meta["sources"], len(chunks)
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
@@ -78,19 +81,31 @@ class KeywordIndex:
         if meta.is_file():
             import bm25s
 
-            ids = json.loads(meta.read_text(encoding="utf-8"))["ids"]
-            if len(ids) == count:
-                self._ids = ids
+            saved = json.loads(meta.read_text(encoding="utf-8"))
+            ids = saved.get("ids", [])
+            if len(ids) == count and len(saved.get("sources", [])) == count:  # else saved by an older version
+                self._ids, self._sources = ids, saved["sources"]
                 self._model = bm25s.BM25.load(str(self.folder), show_progress=False) if ids else None
                 self._chunk_count = count
                 return
         self.rebuild(store)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def sources(self) -> set[str]:
+        return set(self._sources)
+
+    def search(self, query: str, k: int, only_sources: set[str] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids and BM25 scores, best first; with ``only_sources``, only chunks of those sources."""
         if self._model is None or not self._ids:
             return []
         tokens = _tokenize([query])
         if not tokens[0]:
             return []
-        documents, scores = self._model.retrieve(tokens, k=min(k, len(self._ids)), show_progress=False)
+        mask = None
+        if only_sources is not None:
+            import numpy as np
+
+            mask = np.array([source in only_sources for source in self._sources], dtype=np.float32)
+        documents, scores = self._model.retrieve(
+            tokens, k=min(k, len(self._ids)), show_progress=False, weight_mask=mask
+        )
         return [(self._ids[int(d)], float(s)) for d, s in zip(documents[0], scores[0]) if s > 0]

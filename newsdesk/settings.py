@@ -61,7 +61,14 @@ class Settings:
     top_k: int = field(default=5, metadata=_doc("Passages given to the model for one answer."))
     candidates: int = field(default=50, metadata=_doc("Chunks each retriever (keyword, dense) proposes before fusion."))
     keyword_weight: float = field(default=1.0, metadata=_doc("Weight of the keyword (BM25) ranking in the fusion."))
-    dense_weight: float = field(default=0.5, metadata=_doc("Weight of the embedding ranking in the fusion."))
+    dense_weight: float = field(
+        default=0.0,
+        metadata=_doc(
+            "Weight of the embedding ranking in the fusion (0: the embedding only judges relevance; on the"
+            " MultiHop-RAG dev split every weight above 0 lowered Hits@10)."
+        ),
+    )
+    per_source: int = field(default=3, metadata=_doc("Chunks taken from each source a question names, first."))
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(

@@ -7,6 +7,7 @@ ranking adds paraphrase matches. The fusion weights are settings, chosen on the 
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
@@ -16,6 +17,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from newsdesk.articles import Chunk
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.store import ArticleStore
+from qa.query_analysis import named_sources, source_aliases
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 and rank 5 differ, but not by orders of magnitude
 
@@ -68,7 +70,8 @@ class NewsRetriever(BaseRetriever):
         top_k: int,
         candidates: int = 50,
         keyword_weight: float = 1.0,
-        dense_weight: float = 0.5,
+        dense_weight: float = 0.0,
+        per_source: int = 3,
     ) -> None:
         super().__init__()
         self._store = store
@@ -77,19 +80,27 @@ class NewsRetriever(BaseRetriever):
         self._top_k = top_k
         self._candidates = max(candidates, top_k)
         self._weights = (keyword_weight, dense_weight)
+        self._per_source = per_source
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        vector = self._embed_model.get_query_embedding(query_bundle.query_str)
+        question = query_bundle.query_str
+        vector = self._embed_model.get_query_embedding(question)
         dense = self._store.query(vector, self._candidates) if self._weights[1] > 0 else []
-        keyword: list[tuple[str, float]] = []
-        if self._weights[0] > 0:
-            self._keyword_index.ensure_current(self._store)
-            keyword = self._keyword_index.search(query_bundle.query_str, self._candidates)
+        self._keyword_index.ensure_current(self._store)
+        keyword = self._keyword_index.search(question, self._candidates) if self._weights[0] > 0 else []
         fused = fuse([(self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense])])
-        best = fused[: self._top_k]
+        ranked = self._per_named_source(question) + [i for i, _ in fused]
+        best = [(chunk_id, 1.0 / rank) for rank, chunk_id in enumerate(dict.fromkeys(ranked), start=1)][: self._top_k]
         chunks = {s.chunk.chunk_id: s.chunk for s in dense}
         similarity = {s.chunk.chunk_id: s.score for s in dense}
         missing = [i for i, _ in best if i not in chunks]
         for chunk, score in self._store.similar_chunks(missing, vector):
             chunks[chunk.chunk_id], similarity[chunk.chunk_id] = chunk, score
         return [node_from_chunk(chunks[i], score, similarity[i]) for i, score in best if i in chunks]
+
+    def _per_named_source(self, question: str) -> list[str]:
+        """For a question naming sources, the best chunks of each named source, interleaved (s1, s2, s1, s2…),
+        so every source the question cites has evidence among the first passages."""
+        groups = named_sources(question, source_aliases(self._keyword_index.sources()))
+        picks = [[i for i, _ in self._keyword_index.search(question, self._per_source, group)] for group in groups]
+        return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]

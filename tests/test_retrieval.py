@@ -12,6 +12,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
+from qa.query_analysis import named_sources, source_aliases
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
 from tests.conftest import SAMPLES
 
@@ -59,8 +60,24 @@ def test_keyword_index_follows_removal(small_store: tuple) -> None:
 def test_retriever_finds_names_the_embedding_misses(small_store: tuple) -> None:
     _, store, index = small_store
     retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2)
-    [first, _] = retriever.retrieve("What did Ned Price say?")
+    first = retriever.retrieve("What did Ned Price say?")[0]
     assert "Ned Price" in chunk_from_node(first).text
     assert -1.0 <= first.node.metadata["similarity"] <= 1.0
-    dense_only = NewsRetriever(store, MiniLMEmbedding(), index, top_k=4, keyword_weight=0.0)
+    dense_only = NewsRetriever(store, MiniLMEmbedding(), index, top_k=4, keyword_weight=0.0, dense_weight=1.0)
     assert len(dense_only.retrieve("harbour storm")) == 4
+
+
+def test_each_named_source_gets_evidence_first(small_store: tuple) -> None:
+    _, store, index = small_store
+    retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=3, per_source=1)
+    nodes = retriever.retrieve("Did the Coast Times and the Valley Gazette both report on Pakistan talks?")
+    sources = [chunk_from_node(n).source for n in nodes]
+    assert sources[:2] == ["Coast Times", "Valley Gazette"]  # keyword ranking alone puts the Pakistan article first
+    assert sources[2] == "The Nation"
+
+
+def test_source_names_and_short_forms_in_questions() -> None:
+    aliases = source_aliases(["The Verge", "Cnbc | World Business News Leader", "FOX News - Health", "FOX News - Lifestyle"])
+    assert named_sources("Did The Verge and CNBC agree?", aliases) == [{"The Verge"}, {"Cnbc | World Business News Leader"}]
+    assert named_sources("What did Fox News report?", aliases) == [{"FOX News - Health", "FOX News - Lifestyle"}]
+    assert named_sources("Nothing named here", aliases) == []
