@@ -16,6 +16,7 @@ from newsdesk.articles import Chunk
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG through its own handler
 _META = "newsdesk.json"
 
 

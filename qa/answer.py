@@ -34,10 +34,12 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     refused: bool = False
     passages: list[Passage] = field(default_factory=list)  # everything retrieved, nearest first
+    standalone_question: str = ""  # the question as searched: a follow-up is rewritten with the chat history
 
     def to_json(self) -> dict[str, object]:
         return {
             "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
             "answer": self.answer,
             "citations": [asdict(c) for c in self.citations],
             "refused": self.refused,

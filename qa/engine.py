@@ -1,5 +1,5 @@
-"""A question's journey, top to bottom: retrieve (keyword + dense, fused) → keep the relevant passages → prompt
-→ generate → cite.
+"""A question's journey, top to bottom: condense (follow-ups made standalone) → retrieve (keyword + dense, fused)
+→ keep the relevant passages → prompt → generate → cite.
 
 ``Newsdesk.stream`` yields the sources before the first token, then text as it is written, then the final
 cited answer; ``Newsdesk.ask`` is the same journey, collected.
@@ -13,7 +13,6 @@ from typing import Callable, Iterator, Union
 
 from llama_index.core import Settings as LlamaSettings
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
 from newsdesk.embedding import MiniLMEmbedding
@@ -22,6 +21,7 @@ from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
 from qa.citations import cite, is_refusal
+from qa.condense import standalone_question
 from qa.lexical import support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages
@@ -30,12 +30,12 @@ from qa.retrieval import NewsRetriever, chunk_from_node
 log = logging.getLogger(__name__)
 
 LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
-HISTORY_TURNS = 2  # earlier question/answer pairs the model sees, so follow-ups keep their context
 
 
 @dataclass(frozen=True)
 class SourcesFound:
     passages: list[Passage]
+    standalone_question: str  # what was searched for: the question, or a follow-up rewritten with the history
 
 
 @dataclass(frozen=True)
@@ -97,21 +97,22 @@ class Newsdesk:
         return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
 
     def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[AnswerEvent]:
-        found = self.retrieve(question)
-        evidence = [p for p in found if self._is_evidence(question, p)]
-        yield SourcesFound(evidence)
+        answered = [(t.question, t.answer) for t in history or [] if t.answer != REFUSAL]  # a refusal invites more
+        standalone = standalone_question(self.llm, question, answered) if answered else question
+        found = self.retrieve(standalone)
+        evidence = [p for p in found if self._is_evidence(standalone, p)]
+        yield SourcesFound(evidence, standalone)
         if not evidence:
             log.info("no passage is close to the question in meaning or words; refusing")
-            yield Finished(Answer(question, REFUSAL, refused=True, passages=found))
+            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
             return
-        messages = build_messages(question, evidence, _history_messages(history or []))
         text = ""
-        for response in self.llm.stream_chat(messages):
+        for response in self.llm.stream_chat(build_messages(standalone, evidence)):
             delta = response.delta or ""
             text += delta
             if delta:
                 yield TextDelta(delta)
-        yield Finished(self._finish(question, text, evidence))
+        yield Finished(self._finish(question, standalone, text, evidence))
 
     def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
         for event in self.stream(question, history):
@@ -125,20 +126,11 @@ class Newsdesk:
             return True
         return support(question, f"{passage.chunk.title}\n{passage.chunk.text}") >= LEXICAL_EVIDENCE
 
-    def _finish(self, question: str, text: str, evidence: list[Passage]) -> Answer:
+    def _finish(self, question: str, standalone: str, text: str, evidence: list[Passage]) -> Answer:
         if is_refusal(text):
-            return Answer(question, REFUSAL, refused=True, passages=evidence)
+            return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
         cited, citations = cite(text, evidence)
         if not citations:
             log.info("no sentence of the model's answer is supported by the passages; refusing: %r", text)
-            return Answer(question, REFUSAL, refused=True, passages=evidence)
-        return Answer(question, cited, citations, refused=False, passages=evidence)
-
-
-def _history_messages(history: list[Turn]) -> list[ChatMessage]:
-    messages: list[ChatMessage] = []
-    answered = [turn for turn in history if turn.answer != REFUSAL]  # a refusal in the history invites more
-    for turn in answered[-HISTORY_TURNS:]:
-        messages.append(ChatMessage(role=MessageRole.USER, content=turn.question))
-        messages.append(ChatMessage(role=MessageRole.ASSISTANT, content=turn.answer))
-    return messages
+            return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
+        return Answer(question, cited, citations, refused=False, passages=evidence, standalone_question=standalone)

@@ -22,10 +22,11 @@ def source_label(passage: Passage) -> str:
     return f"[{passage.number}] {chunk.title}" + (f" ({details})" if details else "")
 
 
-def build_messages(question: str, passages: list[Passage], history: list[ChatMessage] | None = None) -> list[ChatMessage]:
+def build_messages(question: str, passages: list[Passage]) -> list[ChatMessage]:
+    """The system prompt, then the numbered sources and the (standalone) question: no chat history, since a
+    follow-up has already been rewritten to stand on its own."""
     sources = "\n\n".join(f"{source_label(p)}\n{p.chunk.text}" for p in passages)
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_PROMPT),
-        *(history or []),
         ChatMessage(role=MessageRole.USER, content=f"Sources:\n\n{sources}\n\nQuestion: {question}"),
     ]

@@ -4,6 +4,7 @@ SmolLM2-135M checks that the machinery runs (its answers are poor, so only their
 the default Qwen2.5-Coder-1.5B checks that the seed question is answered correctly, with a citation.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -59,11 +60,11 @@ def test_eval_json_shape_with_small_model(seed_store: Path, smollm2: Path) -> No
     result = run_cli("eval", str(SEED_SET), "--json", "--llm-gguf", str(smollm2), data_dir=seed_store)
     assert result.code == 0, result.stderr
     metrics = result.json()
-    assert metrics["n"] == 8
+    assert metrics["n"] == 10
     assert set(metrics["answers"]) >= {"accuracy", "refusal_accuracy"}
     assert 0.0 <= metrics["answers"]["accuracy"] <= 1.0
-    assert metrics["retrieval"]["n"] == 6 and metrics["retrieval"]["hits@4"] == 1.0
-    assert set(metrics["by_type"]) == {"seed", "null_query"}
+    assert metrics["retrieval"]["n"] == 8 and metrics["retrieval"]["hits@4"] == 1.0
+    assert set(metrics["by_type"]) == {"seed", "null_query", "follow_up"}
 
 
 @pytest.mark.slow
@@ -90,3 +91,24 @@ def test_seed_eval_with_default_model(seed_store: Path) -> None:
     metrics = result.json()
     assert metrics["answers"]["refusal_accuracy"] == 1.0
     assert metrics["answers"]["accuracy"] >= 0.75
+
+
+@pytest.mark.slow
+def test_follow_up_is_understood_from_history_with_default_model(seed_store: Path, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"question": "Who is visiting Pakistan and when?",
+                                    "answer": "US Assistant Secretary Todd D. Robinson is in Pakistan from June 29 to July 2."}]))
+    result = run_cli("ask", "And what will he discuss with officials there?", "--history", str(history), "--json",
+                     data_dir=seed_store)
+    assert result.code == 0, result.stderr
+    answer = result.json()
+    assert "Robinson" in answer["standalone_question"]
+    assert not answer["refused"] and "counternarcotics" in answer["answer"]
+    assert_markers_map_to_citations(answer)
+
+
+def test_bad_history_file_is_a_clear_error(seed_store: Path, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text('{"question": "not a list"}')
+    result = run_cli("ask", "What next?", "--history", str(history), data_dir=seed_store)
+    assert result.code == 2 and "the history must be a JSON list" in result.stderr and "Traceback" not in result.stderr

@@ -29,6 +29,7 @@ class ScriptedLLM(CustomLLM):
     """Replies with a fixed text, word by word, and records the messages it was sent."""
 
     reply: str
+    rewrite: str = ""
     sent: list[list[ChatMessage]] = []
 
     @property
@@ -40,6 +41,10 @@ class ScriptedLLM(CustomLLM):
 
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         raise AssertionError("the pipeline must use chat, so the model's chat template applies")
+
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        self.sent.append(list(messages))
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.rewrite))
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         self.sent.append(list(messages))
@@ -69,12 +74,26 @@ def test_sources_come_before_text_and_answer_is_cited(seed_store: Path) -> None:
     assert messages[-1].content.endswith("Question: Who is visiting Pakistan and when?")
 
 
-def test_history_keeps_answered_turns_only(seed_store: Path) -> None:
-    desk, llm = desk_with(seed_store, "Robinson meets senior government officials.")
+def test_follow_up_is_rewritten_with_answered_turns_and_searched_as_rewritten(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "He will discuss counternarcotics and border security.")
+    llm.rewrite = "What will Todd D. Robinson discuss in Pakistan?"
     history = [Turn("Who is visiting Pakistan?", "Todd D. Robinson [1]."), Turn("How much aid?", REFUSAL)]
-    desk.ask("Who does he meet?", history)
-    roles = [(m.role, m.content) for m in llm.sent[0][1:-1]]
-    assert roles == [(MessageRole.USER, "Who is visiting Pakistan?"), (MessageRole.ASSISTANT, "Todd D. Robinson [1].")]
+    answer = desk.ask("What will he discuss there?", history)
+
+    condense, generate = llm.sent
+    assert "User: Who is visiting Pakistan?\nAssistant: Todd D. Robinson [1]." in condense[-1].content
+    assert "How much aid?" not in condense[-1].content  # refused turns are left out
+    assert condense[-1].content.endswith("Last question: What will he discuss there?")
+    assert generate[-1].content.endswith("Question: What will Todd D. Robinson discuss in Pakistan?")
+    assert answer.standalone_question == "What will Todd D. Robinson discuss in Pakistan?"
+    assert answer.to_json()["standalone_question"] == answer.standalone_question
+    assert answer.question == "What will he discuss there?"
+
+
+def test_question_without_history_is_not_rewritten(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Todd D. Robinson is visiting Pakistan.")
+    answer = desk.ask("Who is visiting Pakistan?")
+    assert len(llm.sent) == 1 and answer.standalone_question == "Who is visiting Pakistan?"
 
 
 def test_unsupported_answer_becomes_a_refusal(seed_store: Path) -> None:

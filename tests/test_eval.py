@@ -70,22 +70,22 @@ def test_eval_run_resumes_after_a_kill_and_writes_the_report(seed_store: Path, s
 
     resumed = run_cli(*args, "--json", data_dir=seed_store)
     assert resumed.code == 0, resumed.stderr
-    assert "resumed: 3 questions were already finished, 5 run now" in resumed.stderr
+    assert "resumed: 3 questions were already finished, 7 run now" in resumed.stderr
     ids = [json.loads(line)["id"] for line in (out / "results.jsonl").read_text().splitlines()]
-    assert sorted(ids) == sorted(f"seed-{i:02d}" for i in range(1, 9))
+    assert sorted(ids) == sorted(f"seed-{i:02d}" for i in range(1, 11))
 
     metrics = resumed.json()
-    assert metrics["n"] == 8
+    assert metrics["n"] == 10
     assert set(metrics["retrieval"]) == {"hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10", "n"}
     assert set(metrics["answers"]) == {"accuracy", "lenient_accuracy", "token_f1", "refusal_accuracy", "false_refusal_rate",
                                        "citation_precision", "unsupported_rate", "n"}
-    assert set(metrics["latency"]) == {"p50_s", "p95_s"} and set(metrics["by_type"]) == {"seed", "null_query"}
+    assert set(metrics["latency"]) == {"p50_s", "p95_s"} and set(metrics["by_type"]) == {"seed", "null_query", "follow_up"}
     assert metrics["retrieval"]["hits@4"] == 1.0 and metrics["answers"]["refusal_accuracy"] == 1.0
     for name in ("report.md", "report.html", "by_type.png", "latency.png", "ranks.png", "metrics.json", "config.json"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "by_type.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = (out / "report.md").read_text()
-    assert "| all | 8 |" in report and "git_commit" in report and "## The" in report
+    assert "| all | 10 |" in report and "git_commit" in report and "## The" in report
 
     different = run_cli(*args, "--top-k", "3", data_dir=seed_store)
     assert different.code == 2 and "holds a run with a different configuration (top_k)" in different.stderr
@@ -97,7 +97,7 @@ def test_retrieval_only_run(seed_store: Path, tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     metrics = result.json()
     assert metrics["answers"]["n"] == 0 and metrics["answers"]["accuracy"] is None
-    assert metrics["retrieval"]["n"] == 6 and metrics["retrieval"]["mrr@10"] == 1.0
+    assert metrics["retrieval"]["n"] == 8 and metrics["retrieval"]["mrr@10"] == 1.0
 
 
 def write_run(folder: Path, correct: dict[str, bool], accuracy: float) -> None:

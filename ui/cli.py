@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer one question", description="Answer a question from the stored articles, citing them as [n].")
     ask.add_argument("question", help="the question, in quotes")
-    ask.add_argument("--json", action="store_true", help="print {answer, citations, refused} as JSON")
+    ask.add_argument("--json", action="store_true", help="print {answer, citations, refused, standalone_question} as JSON")
+    ask.add_argument("--history", metavar="FILE",
+                     help='earlier turns, a JSON list of {"question": ..., "answer": ...}, so a follow-up is understood')
     _common(ask)
     _llm_options(ask)
 
@@ -176,10 +178,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     desk = _newsdesk(settings)
     if desk.store.count() == 0:
         raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
-    answer = desk.ask(args.question)
+    answer = desk.ask(args.question, _read_history(args.history) if args.history else None)
     if args.json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
+    if answer.standalone_question and answer.standalone_question != args.question:
+        print(f"(understood as: {answer.standalone_question})\n")
     print(answer.answer)
     if answer.citations:
         print("\nSources:")
@@ -194,6 +198,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for p in answer.passages[:3]:
             print(f"- {p.chunk.title}: {p.chunk.text[:160]}…")
     return EXIT_OK
+
+
+def _read_history(path: str) -> list[Any]:
+    from qa.engine import Turn
+
+    try:
+        turns = json.loads(Path(path).read_text(encoding="utf-8"))
+        return [Turn(str(t["question"]), str(t["answer"])) for t in turns]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read the history ({exc})") from None
+    except (json.JSONDecodeError, TypeError, KeyError) as exc:
+        raise CliError(f'{path}: the history must be a JSON list of {{"question": ..., "answer": ...}} ({exc})') from None
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

@@ -73,7 +73,10 @@ def build_app(desk: Newsdesk) -> gr.Blocks:
             text = ""
             for event in desk.stream(question, turns):
                 if isinstance(event, SourcesFound):
-                    yield "", chat, turns, passage_cards(event.passages, "Reading these passages…")
+                    searched = "" if event.standalone_question == question else (
+                        f'<p class="standalone">Searched for: <i>{html.escape(event.standalone_question)}</i></p>'
+                    )
+                    yield "", chat, turns, searched + passage_cards(event.passages, "Reading these passages…")
                 elif isinstance(event, TextDelta):
                     text += event.text
                     chat[-1] = {"role": "assistant", "content": text}
@@ -82,7 +85,11 @@ def build_app(desk: Newsdesk) -> gr.Blocks:
                     answer = event.answer
                     shown = f'<div class="refusal">{html.escape(answer.answer)}</div>' if answer.refused else answer.answer
                     chat[-1] = {"role": "assistant", "content": shown}
-                    yield "", chat, turns + [Turn(question, answer.answer)], _final_cards(answer)
+                    searched = "" if answer.standalone_question in ("", question) else (
+                        f'<details class="standalone"><summary>Understood as</summary>'
+                        f"{html.escape(answer.standalone_question)}</details>"
+                    )
+                    yield "", chat, turns + [Turn(question, answer.answer)], searched + _final_cards(answer)
         except Exception as exc:  # shown in the chat as a message, never as a stack trace
             log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": f"⚠️ Newsdesk could not answer: {exc}"}
