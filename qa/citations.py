@@ -63,17 +63,25 @@ def quote_for(sentences: list[str], passage_text: str, max_sentences: int = 2) -
     return " ".join(candidates[i] for i in sorted(chosen)) if chosen else (candidates[0] if candidates else "")
 
 
-def _supporting(sentence: str, claimed: list[int], passages: dict[int, Passage]) -> list[int]:
-    """The passage numbers this sentence may cite: the model's own markers if they hold up, else the best match."""
-    kept = [n for n in claimed if n in passages and support(sentence, passages[n].chunk.text) >= SUPPORT_THRESHOLD]
+def _supporting(sentence: str, claimed: list[int], passages: dict[int, Passage], question: str) -> list[int]:
+    """The passage numbers this sentence may cite: the model's own markers if they hold up, else the best match.
+
+    Support is judged on what the sentence adds to the question (its new names, numbers and terms); a sentence
+    that only restates the question, or a bare "Yes.", is judged on the question's words instead.
+    """
+    novel = content_words(sentence) - content_words(question)
+    claim = " ".join(sorted(novel)) if novel else f"{sentence} {question}"
+    # A sentence adding nothing to the question ("Yes.") needs only the passage closest to the question.
+    threshold = SUPPORT_THRESHOLD if novel else 1e-9
+    kept = [n for n in claimed if n in passages and support(claim, passages[n].chunk.text) >= threshold]
     if kept:
         return kept
-    scored = [(support(sentence, p.chunk.text), p.number) for p in passages.values()]
+    scored = [(support(claim, p.chunk.text), p.number) for p in passages.values()]
     score, best = max(scored, default=(0.0, 0))
-    return [best] if score >= SUPPORT_THRESHOLD else []
+    return [best] if score >= threshold else []
 
 
-def cite(answer: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
+def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str, list[Citation]]:
     """The answer with checked, renumbered [n] markers, and the citations they point to."""
     by_number = {p.number: p for p in passages}
     order: list[int] = []  # passage numbers in order of first citation
@@ -82,7 +90,7 @@ def cite(answer: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
     for sentence in split_sentences(answer):
         claimed = [int(n) for group in _MARKERS.findall(sentence) for n in re.split(r"[,;]", group)]
         bare = _MARKERS.sub("", sentence).strip()
-        cited = _supporting(bare, claimed, by_number)
+        cited = _supporting(bare, claimed, by_number, question)
         for number in cited:
             if number not in order:
                 order.append(number)

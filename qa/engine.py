@@ -22,6 +22,7 @@ from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
 from qa.citations import cite, is_refusal
 from qa.condense import standalone_question
+from qa.evidence import select_evidence
 from qa.lexical import support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages
@@ -107,7 +108,7 @@ class Newsdesk:
             yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
             return
         text = ""
-        for response in self.llm.stream_chat(build_messages(standalone, evidence)):
+        for response in self.llm.stream_chat(build_messages(standalone, select_evidence(standalone, evidence))):
             delta = response.delta or ""
             text += delta
             if delta:
@@ -129,7 +130,7 @@ class Newsdesk:
     def _finish(self, question: str, standalone: str, text: str, evidence: list[Passage]) -> Answer:
         if is_refusal(text):
             return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
-        cited, citations = cite(text, evidence)
+        cited, citations = cite(text, evidence, standalone)
         if not citations:
             log.info("no sentence of the model's answer is supported by the passages; refusing: %r", text)
             return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
