@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 
 def stable_hash(*parts: str) -> str:
@@ -45,9 +45,10 @@ class Article:
         if not self.published_at:
             return None
         try:
-            return int(datetime.fromisoformat(self.published_at).timestamp())
+            moment = datetime.fromisoformat(self.published_at)
         except ValueError:
             return None
+        return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())  # naive: UTC
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Chunk:
     published_at: str
     url: str
     author: str = ""
+
+    published_ts: int | None = None
 
     @property
     def chunk_id(self) -> str:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from newsdesk.articles import Chunk
+from newsdesk.filters import RetrievalFilter
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class KeywordIndex:
         self._model = None
         self._ids: list[str] = []
         self._sources: list[str] = []
+        self._published: list[int | None] = []
         self._chunk_count = -1
 
     def rebuild(self, store: ArticleStore) -> None:
@@ -60,7 +62,11 @@ class KeywordIndex:
         staging.mkdir(parents=True)
         if chunks:
             model.save(str(staging), show_progress=False)
-        meta = {"ids": [c.chunk_id for c in chunks], "sources": [c.source for c in chunks]}
+        meta = {
+            "ids": [c.chunk_id for c in chunks],
+            "sources": [c.source for c in chunks],
+            "published_ts": [c.published_ts for c in chunks],
+        }
         (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -69,7 +75,8 @@ class KeywordIndex:
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
         self._model = model if chunks else None
-        self._ids, self._sources, self._chunk_count = meta["ids"], meta["sources"], len(chunks)
+        self._ids, self._sources, self._published = meta["ids"], meta["sources"], meta["published_ts"]
+        self._chunk_count = len(chunks)
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
@@ -84,8 +91,8 @@ class KeywordIndex:
 
             saved = json.loads(meta.read_text(encoding="utf-8"))
             ids = saved.get("ids", [])
-            if len(ids) == count and len(saved.get("sources", [])) == count:  # else saved by an older version
-                self._ids, self._sources = ids, saved["sources"]
+            if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
+                self._ids, self._sources, self._published = ids, saved["sources"], saved["published_ts"]
                 self._model = bm25s.BM25.load(str(self.folder), show_progress=False) if ids else None
                 self._chunk_count = count
                 return
@@ -94,18 +101,20 @@ class KeywordIndex:
     def sources(self) -> set[str]:
         return set(self._sources)
 
-    def search(self, query: str, k: int, only_sources: set[str] | None = None) -> list[tuple[str, float]]:
-        """Chunk ids and BM25 scores, best first; with ``only_sources``, only chunks of those sources."""
+    def search(self, query: str, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
+        """Chunk ids and BM25 scores, best first; with ``keep``, only the chunks it allows."""
         if self._model is None or not self._ids:
             return []
         tokens = _tokenize([query])
         if not tokens[0]:
             return []
         mask = None
-        if only_sources is not None:
+        if keep is not None and not keep.is_empty:
             import numpy as np
 
-            mask = np.array([source in only_sources for source in self._sources], dtype=np.float32)
+            mask = np.array([keep.allows(s, t) for s, t in zip(self._sources, self._published)], dtype=np.float32)
+            if not mask.any():
+                return []
         documents, scores = self._model.retrieve(
             tokens, k=min(k, len(self._ids)), show_progress=False, weight_mask=mask
         )

@@ -40,6 +40,7 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         published_at=str(meta.get("published_at", "")),
         url=str(meta.get("url", "")),
         author=str(meta.get("author", "")),
+        published_ts=int(meta["published_ts"]) if meta.get("published_ts") is not None else None,
     )
 
 

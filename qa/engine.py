@@ -16,6 +16,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import LLM
 
 from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
@@ -88,19 +89,24 @@ class Newsdesk:
             LlamaSettings.llm = self._llm
         return self._llm
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
+    def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:
         s = self.settings
         retriever = NewsRetriever(
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
-            s.dense_weight, s.per_source,
+            s.dense_weight, s.per_source, keep,
         )
         nodes = retriever.retrieve(question)
         return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
 
-    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[AnswerEvent]:
+    def stream(
+        self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,
+        top_k: int | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """The answer as events: sources first, then text as the model writes it, then the cited answer.
+        ``keep`` restricts the articles searched; ``top_k`` overrides the number of passages."""
         answered = [(t.question, t.answer) for t in history or [] if t.answer != REFUSAL]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
-        found = self.retrieve(standalone)
+        found = self.retrieve(standalone, top_k, keep)
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         yield SourcesFound(evidence, standalone)
         if not evidence:
@@ -115,8 +121,11 @@ class Newsdesk:
                 yield TextDelta(delta)
         yield Finished(self._finish(question, standalone, text, evidence))
 
-    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
-        for event in self.stream(question, history):
+    def ask(
+        self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
+        for event in self.stream(question, history, keep, top_k):
             if isinstance(event, Finished):
                 return event.answer
         raise AssertionError("stream ended without an answer")

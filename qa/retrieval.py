@@ -15,6 +15,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from newsdesk.articles import Chunk
+from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.store import ArticleStore
 from qa.query_analysis import named_sources, source_aliases
@@ -72,6 +73,7 @@ class NewsRetriever(BaseRetriever):
         keyword_weight: float = 1.0,
         dense_weight: float = 0.0,
         per_source: int = 3,
+        keep: RetrievalFilter | None = None,
     ) -> None:
         super().__init__()
         self._store = store
@@ -81,13 +83,14 @@ class NewsRetriever(BaseRetriever):
         self._candidates = max(candidates, top_k)
         self._weights = (keyword_weight, dense_weight)
         self._per_source = per_source
+        self._keep = keep or RetrievalFilter()
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         question = query_bundle.query_str
         vector = self._embed_model.get_query_embedding(question)
-        dense = self._store.query(vector, self._candidates) if self._weights[1] > 0 else []
+        dense = self._store.query(vector, self._candidates, self._keep.chroma_where()) if self._weights[1] > 0 else []
         self._keyword_index.ensure_current(self._store)
-        keyword = self._keyword_index.search(question, self._candidates) if self._weights[0] > 0 else []
+        keyword = self._keyword_index.search(question, self._candidates, self._keep) if self._weights[0] > 0 else []
         fused = fuse([(self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense])])
         ranked = self._per_named_source(question) + [i for i, _ in fused]
         best = [(chunk_id, 1.0 / rank) for rank, chunk_id in enumerate(dict.fromkeys(ranked), start=1)][: self._top_k]
@@ -102,5 +105,8 @@ class NewsRetriever(BaseRetriever):
         """For a question naming sources, the best chunks of each named source, interleaved (s1, s2, s1, s2…),
         so every source the question cites has evidence among the first passages."""
         groups = named_sources(question, source_aliases(self._keyword_index.sources()))
-        picks = [[i for i, _ in self._keyword_index.search(question, self._per_source, group)] for group in groups]
+        picks = [
+            [i for i, _ in self._keyword_index.search(question, self._per_source, self._keep.narrowed_to(group))]
+            for group in groups
+        ]
         return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]

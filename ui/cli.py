@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question", description="Answer a question from the stored articles, citing them as [n].")
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument("--json", action="store_true", help="print {answer, citations, refused, standalone_question} as JSON")
+    ask.add_argument("--source", action="append", dest="sources", metavar="NAME",
+                     help="only articles from this source (repeatable; see: newsdesk articles list)")
+    ask.add_argument("--since", help="only articles published on or after this date (e.g. 2023-10-01)")
+    ask.add_argument("--until", help="only articles published before this date")
     ask.add_argument("--history", metavar="FILE",
                      help='earlier turns, a JSON list of {"question": ..., "answer": ...}, so a follow-up is understood')
     _common(ask)
@@ -178,7 +182,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     desk = _newsdesk(settings)
     if desk.store.count() == 0:
         raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
-    answer = desk.ask(args.question, _read_history(args.history) if args.history else None)
+    keep = retrieval_filter(args.sources, args.since, args.until)
+    answer = desk.ask(args.question, _read_history(args.history) if args.history else None, keep)
     if args.json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -198,6 +203,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for p in answer.passages[:3]:
             print(f"- {p.chunk.title}: {p.chunk.text[:160]}…")
     return EXIT_OK
+
+
+def retrieval_filter(sources: list[str] | None, since: str | None, until: str | None) -> Any:
+    """--source/--since/--until as a RetrievalFilter; a date that cannot be read is a usage error."""
+    from datetime import datetime, timezone
+
+    from ingest.dates import normalise_date
+    from newsdesk.filters import RetrievalFilter
+
+    def timestamp(flag: str, raw: str | None) -> int | None:
+        if not raw:
+            return None
+        try:
+            moment = datetime.fromisoformat(normalise_date(raw))
+        except ValueError as exc:
+            raise CliError(f"{flag}: {exc}") from None
+        return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+
+    return RetrievalFilter(frozenset(sources) if sources else None, timestamp("--since", since), timestamp("--until", until))
 
 
 def _read_history(path: str) -> list[Any]:

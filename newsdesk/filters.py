@@ -1,0 +1,44 @@
+"""What a reader can restrict retrieval to: some sources, a publication date range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RetrievalFilter:
+    sources: frozenset[str] | None = None  # None: every source
+    since_ts: int | None = None  # published at or after (epoch seconds)
+    until_ts: int | None = None  # published before
+
+    @property
+    def is_empty(self) -> bool:
+        return self.sources is None and self.since_ts is None and self.until_ts is None
+
+    def allows(self, source: str, published_ts: int | None) -> bool:
+        if self.sources is not None and source not in self.sources:
+            return False
+        if self.since_ts is not None and (published_ts is None or published_ts < self.since_ts):
+            return False
+        if self.until_ts is not None and (published_ts is None or published_ts >= self.until_ts):
+            return False
+        return True
+
+    def narrowed_to(self, sources: set[str]) -> "RetrievalFilter":
+        """The same date range, over ``sources`` (and only those of them this filter allows)."""
+        allowed = frozenset(sources) if self.sources is None else self.sources & frozenset(sources)
+        return RetrievalFilter(allowed, self.since_ts, self.until_ts)
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The same filter as a Chroma ``where`` clause (its $gte/$lt work on numbers: published_ts)."""
+        clauses: list[dict[str, Any]] = []
+        if self.sources is not None:
+            clauses.append({"source": {"$in": sorted(self.sources)}})
+        if self.since_ts is not None:
+            clauses.append({"published_ts": {"$gte": self.since_ts}})
+        if self.until_ts is not None:
+            clauses.append({"published_ts": {"$lt": self.until_ts}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
