@@ -17,8 +17,14 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG through its own handler
 _META = "newsdesk.json"
+
+
+def _bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG via its own handler
+    return bm25s
 
 
 def _stemmer():  # type: ignore[no-untyped-def]
@@ -28,9 +34,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 def _tokenize(texts: list[str]) -> list[list[str]]:
-    import bm25s
-
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return _bm25s().tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
 def indexed_text(chunk: Chunk) -> str:
@@ -50,11 +54,9 @@ class KeywordIndex:
 
     def rebuild(self, store: ArticleStore) -> None:
         """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""
-        import bm25s
-
         started = time.perf_counter()
         chunks = store.all_chunks()
-        model = bm25s.BM25()
+        model = _bm25s().BM25()
         if chunks:
             model.index(_tokenize([indexed_text(c) for c in chunks]), show_progress=False)
         staging = self.folder.with_name(self.folder.name + ".new")
@@ -87,13 +89,11 @@ class KeywordIndex:
             return
         meta = self.folder / _META
         if meta.is_file():
-            import bm25s
-
             saved = json.loads(meta.read_text(encoding="utf-8"))
             ids = saved.get("ids", [])
             if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
                 self._ids, self._sources, self._published = ids, saved["sources"], saved["published_ts"]
-                self._model = bm25s.BM25.load(str(self.folder), show_progress=False) if ids else None
+                self._model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
                 self._chunk_count = count
                 return
         self.rebuild(store)

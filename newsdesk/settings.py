@@ -69,6 +69,7 @@ class Settings:
         ),
     )
     per_source: int = field(default=3, metadata=_doc("Chunks taken from each source a question names, first."))
+    upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB."))
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(

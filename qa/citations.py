@@ -90,6 +90,8 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
     for sentence in split_sentences(answer):
         claimed = [int(n) for group in _MARKERS.findall(sentence) for n in re.split(r"[,;]", group)]
         bare = _MARKERS.sub("", sentence).strip()
+        if not bare:  # a stray "[2]" after the full stop: the sentence before already got its own check
+            continue
         cited = _supporting(bare, claimed, by_number, question)
         for number in cited:
             if number not in order:

@@ -114,7 +114,8 @@ class Newsdesk:
             yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
             return
         text = ""
-        for response in self.llm.stream_chat(build_messages(standalone, select_evidence(standalone, evidence))):
+        shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch)
+        for response in self.llm.stream_chat(build_messages(standalone, shown)):
             delta = response.delta or ""
             text += delta
             if delta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -86,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="open the web chat", description="Serve the web chat (Gradio).")
     chat.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --auth)")
     chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    chat.add_argument("--auth", help="USER:PASSWORD required to use the chat (needed to bind beyond 127.0.0.1)")
+    chat.add_argument("--auth", help="USER:PASSWORD required to use the chat and its API (env NEWSDESK_AUTH); "
+                      "needed to bind beyond 127.0.0.1")
     _common(chat)
     _llm_options(chat)
 
@@ -240,14 +242,15 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from ui.web import serve
 
     auth = None
-    if args.auth:
-        user, sep, password = args.auth.partition(":")
+    credentials = args.auth or os.environ.get("NEWSDESK_AUTH")
+    if credentials:
+        user, sep, password = credentials.partition(":")
         if not sep or not user or not password:
-            raise CliError("--auth must be USER:PASSWORD")
+            raise CliError("--auth (or NEWSDESK_AUTH) must be USER:PASSWORD")
         auth = (user, password)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         raise CliError(f"binding {args.host} exposes the chat to the network; add --auth USER:PASSWORD")
-    serve(_newsdesk(settings), host=args.host, port=args.port, auth=auth)
+    serve(_newsdesk(settings), host=args.host, port=args.port, auth=auth, upload_max_mb=settings.upload_max_mb)
     return EXIT_OK
 
 

@@ -1,14 +1,21 @@
-"""The web chat: a Gradio Blocks app over ``qa.engine.Newsdesk`` that streams answers beside numbered source cards."""
+"""The web chat: a Gradio Blocks app over ``qa.engine.Newsdesk`` (streamed answers beside numbered source cards,
+filters, follow-ups) and a Library tab over ``ingest/`` (list, search, remove, upload, ingest a URL or feed)."""
 
 from __future__ import annotations
 
+import calendar
 import html
 import logging
+import re
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import gradio as gr
 
+from ingest.pipeline import Ingestor
+from ingest.sources import SUPPORTED_SUFFIXES, SourceOptions, read_sources
+from newsdesk.filters import RetrievalFilter
 from qa.answer import Answer, Citation, Passage
 from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
 
@@ -20,8 +27,23 @@ CSS = """
 .source-card .n {font-weight: 700; margin-right: 6px;}
 .source-card .meta {color: var(--body-text-color-subdued); font-size: 0.9em;}
 .source-card blockquote {margin: 6px 0 0 0; padding-left: 8px; border-left: 3px solid #f59e0b;}
+.source-card.highlight {outline: 3px solid #f59e0b;}
 .refusal {border-left: 4px solid #9ca3af; padding-left: 10px; color: var(--body-text-color-subdued);}
 """
+# Clicking an [n] marker in the chat scrolls to its source card and highlights it.
+HEAD = """<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href^='#source-']");
+  if (!link) return;
+  event.preventDefault();
+  const card = document.getElementById(link.getAttribute("href").slice(1));
+  if (!card) return;
+  document.querySelectorAll(".source-card.highlight").forEach((c) => c.classList.remove("highlight"));
+  card.classList.add("highlight");
+  card.scrollIntoView({behavior: "smooth", block: "center"});
+}, true);
+</script>"""
+LIBRARY_COLUMNS = ["title", "source", "date", "chunks", "id"]
 
 
 def _card(n: int | str, title: str, source: str, published_at: str, url: str, quote: str) -> str:
@@ -41,18 +63,25 @@ def citation_cards(citations: list[Citation]) -> str:
 
 def passage_cards(passages: list[Passage], heading: str) -> str:
     cards = "".join(
-        _card(f"{p.number}", p.chunk.title, p.chunk.source, p.chunk.published_at, p.chunk.url, p.chunk.text[:300])
+        _card(f"p{p.number}", p.chunk.title, p.chunk.source, p.chunk.published_at, p.chunk.url, p.chunk.text[:300])
         for p in passages
     )
-    return f"<h4>{html.escape(heading)}</h4>{cards}" if passages else f"<h4>{html.escape(heading)}</h4><p>None.</p>"
+    return f"<h4>{html.escape(heading)}</h4>{cards or '<p>None.</p>'}"
+
+
+def linked_markers(text: str) -> str:
+    """[n] markers as links to their source cards (the page script scrolls to the card)."""
+    return re.sub(r"\[(\d+)\]", r"[[\1]](#source-\1)", text)
 
 
 def _final_cards(answer: Answer) -> str:
+    searched = "" if answer.standalone_question in ("", answer.question) else (
+        f'<details class="standalone"><summary>Understood as</summary>{html.escape(answer.standalone_question)}</details>'
+    )
     if answer.refused:
         nearest = passage_cards(answer.passages[:3], "Nearest passages found (they do not answer the question)")
-        return f'<div class="nearest-passages">{nearest}</div>'
-    return f'<div class="answer-sources"><h4>Sources</h4>{citation_cards(answer.citations)}</div>'
-
+        return f'{searched}<div class="nearest-passages">{nearest}</div>'
+    return f'{searched}<div class="answer-sources"><h4>Sources</h4>{citation_cards(answer.citations)}</div>'
 
 
 def example_questions(desk: Newsdesk) -> list[str]:
@@ -61,17 +90,43 @@ def example_questions(desk: Newsdesk) -> list[str]:
     return examples + [f"What does the article “{t}” report?" for t in titles if "Pakistan" not in t][:2]
 
 
-def build_app(desk: Newsdesk) -> gr.Blocks:
-    def respond(question: str, chat: list[dict[str, Any]], turns: list[Turn]) -> Iterator[tuple[Any, ...]]:
+def _day_ts(raw: str, field: str) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return calendar.timegm(time.strptime(raw, "%Y-%m-%d"))
+    except ValueError:
+        raise gr.Error(f"{field}: use a date like 2023-10-31") from None
+
+
+def library_rows(desk: Newsdesk, search: str = "") -> list[list[Any]]:
+    needle = search.strip().lower()
+    return [
+        [a.title, a.source, a.published_at[:10], a.chunks, a.article_id]
+        for a in desk.store.articles()
+        if not needle or needle in f"{a.title} {a.source} {a.article_id}".lower()
+    ]
+
+
+def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
+    ingestor = Ingestor(desk.store, desk.embed_model, desk.settings.chunk_size, desk.settings.chunk_overlap,
+                        desk.keyword_index)
+
+    def respond(
+        question: str, chat: list[dict[str, Any]], turns: list[Turn], sources: list[str], since: str, until: str,
+        top_k: int,
+    ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
             yield "", chat, turns, gr.update()
             return
+        keep = RetrievalFilter(frozenset(sources) if sources else None, _day_ts(since, "From"), _day_ts(until, "Until"))
         chat = chat + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         yield "", chat, turns, "<p>Searching the articles…</p>"
         try:
             text = ""
-            for event in desk.stream(question, turns):
+            for event in desk.stream(question, turns, keep, int(top_k)):
                 if isinstance(event, SourcesFound):
                     searched = "" if event.standalone_question == question else (
                         f'<p class="standalone">Searched for: <i>{html.escape(event.standalone_question)}</i></p>'
@@ -83,44 +138,130 @@ def build_app(desk: Newsdesk) -> gr.Blocks:
                     yield "", chat, turns, gr.update()
                 elif isinstance(event, Finished):
                     answer = event.answer
-                    shown = f'<div class="refusal">{html.escape(answer.answer)}</div>' if answer.refused else answer.answer
+                    shown = (f'<div class="refusal">{html.escape(answer.answer)}</div>' if answer.refused
+                             else linked_markers(answer.answer))
                     chat[-1] = {"role": "assistant", "content": shown}
-                    searched = "" if answer.standalone_question in ("", question) else (
-                        f'<details class="standalone"><summary>Understood as</summary>'
-                        f"{html.escape(answer.standalone_question)}</details>"
-                    )
-                    yield "", chat, turns + [Turn(question, answer.answer)], searched + _final_cards(answer)
+                    yield "", chat, turns + [Turn(question, answer.answer)], _final_cards(answer)
         except Exception as exc:  # shown in the chat as a message, never as a stack trace
             log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": f"⚠️ Newsdesk could not answer: {exc}"}
             yield "", chat, turns, gr.update()
 
+    def ingest(items: list[Any], names: dict[str, str]) -> tuple[str, list[list[Any]], Any]:
+        report = ingestor.ingest(items)
+        lines = [f"**{report.articles_added} added, {report.articles_updated} updated, "
+                 f"{report.articles_unchanged} unchanged, {report.articles_failed} failed** "
+                 f"({report.chunks_written} chunks, {report.seconds:.1f} s)"]
+        for problem in report.errors:
+            text = str(problem)
+            for temp, name in names.items():
+                text = text.replace(temp, name)  # the user's file name, never the server's temp path
+            lines.append(f"- ❌ {html.escape(text)}")
+        sources = sorted({a.source for a in desk.store.articles()} - {""})
+        return "\n".join(lines), library_rows(desk), gr.update(choices=sources)
+
+    def upload(files: list[str] | None) -> tuple[str, list[list[Any]], Any]:
+        if not files:
+            raise gr.Error("Choose one or more files first")
+        paths, names, problems = [], {}, []
+        for file in files:
+            path = Path(file)
+            names[str(path)] = path.name
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                problems.append(f"- ❌ {html.escape(path.name)}: unsupported file type; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+            elif path.stat().st_size > upload_max_mb * 1024 * 1024:
+                problems.append(f"- ❌ {html.escape(path.name)}: larger than the {upload_max_mb} MB upload limit")
+            else:
+                paths.append(str(path))
+        summary, rows, choices = ingest(list(read_sources(paths)) if paths else [], names)
+        return "\n".join([summary, *problems]), rows, choices
+
+    def ingest_url(url: str, follow: bool) -> tuple[str, list[list[Any]], Any]:
+        url = (url or "").strip()
+        if not url.startswith(("http://", "https://")):
+            raise gr.Error("Give an http(s) URL of an article page or an RSS/Atom feed")
+        return ingest(list(read_sources([url], SourceOptions(follow_links=follow))), {})
+
+    def remove(article_id: str, search: str) -> tuple[str, list[list[Any]]]:
+        article_id = (article_id or "").strip()
+        removed = desk.store.remove_article(article_id) if article_id else 0
+        if removed:
+            desk.keyword_index.rebuild(desk.store)
+        message = f"Removed {article_id} ({removed} chunks)." if removed else f"❌ No article with id {article_id!r}."
+        return message, library_rows(desk, search)
+
+    source_names = sorted({a.source for a in desk.store.articles()} - {""})
     with gr.Blocks(title="Newsdesk") as app:
         gr.Markdown("## Newsdesk\nAsk about the news articles in the store. Answers cite their sources as [n].")
-        turns = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat", sanitize_html=True)
-                question = gr.Textbox(placeholder="Ask about the news…", show_label=False, elem_id="question")
-                with gr.Row():
-                    ask = gr.Button("Ask", variant="primary", elem_id="ask")
-                    new_chat = gr.Button("New chat", elem_id="new-chat")
-                gr.Examples(example_questions(desk), inputs=question, label="Try")
-            with gr.Column(scale=2):
-                sources = gr.HTML("<h4>Sources</h4><p>Sources appear here.</p>", elem_id="sources")
-        outputs = [question, chatbot, turns, sources]
-        ask.click(respond, [question, chatbot, turns], outputs)
-        question.submit(respond, [question, chatbot, turns], outputs)
-        new_chat.click(lambda: ("", [], [], "<h4>Sources</h4>"), None, outputs, queue=False)
+        with gr.Tab("Chat"):
+            turns = gr.State([])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat", sanitize_html=True)
+                    question = gr.Textbox(placeholder="Ask about the news…", show_label=False, elem_id="question")
+                    with gr.Row():
+                        ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                        new_chat = gr.Button("New chat", elem_id="new-chat")
+                    gr.Examples(example_questions(desk), inputs=question, label="Try")
+                    with gr.Accordion("Filters", open=False, elem_id="filters"):
+                        sources = gr.Dropdown(source_names, multiselect=True, label="Sources", elem_id="filter-sources")
+                        with gr.Row():
+                            since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="filter-since")
+                            until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="filter-until")
+                        top_k = gr.Slider(1, 10, value=desk.settings.top_k, step=1, label="Number of sources")
+                with gr.Column(scale=2):
+                    cards = gr.HTML("<h4>Sources</h4><p>Sources appear here.</p>", elem_id="sources")
+            inputs = [question, chatbot, turns, sources, since, until, top_k]
+            outputs = [question, chatbot, turns, cards]
+            ask.click(respond, inputs, outputs, concurrency_id="answer")
+            question.submit(respond, inputs, outputs, concurrency_id="answer")
+            new_chat.click(lambda: ("", [], [], "<h4>Sources</h4>"), None, outputs, queue=False)
+        with gr.Tab("Library", elem_id="library-tab"):
+            with gr.Row():
+                search = gr.Textbox(placeholder="Search titles, sources, ids…", show_label=False, elem_id="library-search")
+                refresh = gr.Button("Refresh", scale=0)
+            table = gr.Dataframe(library_rows(desk), headers=LIBRARY_COLUMNS, interactive=False, elem_id="library")
+            with gr.Row():
+                with gr.Column():
+                    files = gr.File(label=f"Upload articles (up to {upload_max_mb} MB each)", file_count="multiple",
+                                    file_types=sorted(SUPPORTED_SUFFIXES), elem_id="upload")
+                    upload_button = gr.Button("Ingest files", elem_id="ingest-files")
+                with gr.Column():
+                    url = gr.Textbox(label="Article page or RSS/Atom feed URL", elem_id="ingest-url")
+                    follow = gr.Checkbox(label="Feeds: fetch each entry's page")
+                    url_button = gr.Button("Ingest URL", elem_id="ingest-url-button")
+                    remove_id = gr.Textbox(label="Remove the article with id", elem_id="remove-id")
+                    remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
+            status = gr.Markdown(elem_id="library-status")
+            library = {"concurrency_id": "library", "concurrency_limit": 2}
+            search.change(lambda s: library_rows(desk, s), search, table, queue=False)
+            refresh.click(lambda s: library_rows(desk, s), search, table, queue=False)
+            upload_button.click(upload, files, [status, table, sources], **library)
+            url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
+            remove_button.click(remove, [remove_id, search], [status, table], **library)
     return app
 
 
-def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None) -> None:
-    """Load the models before the first visitor arrives, then serve one generation at a time (others queue)."""
+def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, upload_max_mb: int = 20) -> None:
+    """Load the models before the first visitor arrives, then serve the chat and the OpenAI-compatible API.
+
+    One generation runs at a time (the embedded model is single-stream); other questions wait in Gradio's queue,
+    which shows each their place, while the library and retrieval stay responsive.
+    """
+    import uvicorn
+    from fastapi import FastAPI
+
+    from ui.api import build_router
+
     started = time.perf_counter()
     desk.llm  # noqa: B018  (loads the answer model now, not on the first question)
-    log.warning("answer model ready in %.1fs; %d chunks in %s", time.perf_counter() - started, desk.store.count(), desk.store.location)
-    app = build_app(desk)
-    app.queue(default_concurrency_limit=1, max_size=64)
+    log.warning("answer model ready in %.1fs; %d chunks in %s", time.perf_counter() - started, desk.store.count(),
+                desk.store.location)
+    blocks = build_app(desk, upload_max_mb)
+    blocks.queue(default_concurrency_limit=1, max_size=64)
+    api = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None)
+    api.include_router(build_router(desk, auth))
+    app = gr.mount_gradio_app(api, blocks, path="/", auth=auth, css=CSS, head=HEAD, footer_links=[],
+                              show_error=False, max_file_size=f"{upload_max_mb}mb")
     print(f"Newsdesk chat on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
-    app.launch(server_name=host, server_port=port, auth=auth, share=False, css=CSS, footer_links=[], show_error=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)

@@ -1,0 +1,97 @@
+"""An OpenAI-compatible chat endpoint (POST /v1/chat/completions, model "newsdesk"), served beside the web chat,
+so other chat front ends and scripts can use Newsdesk as a backend.
+
+The answer text carries [n] markers; the citations travel in an extra top-level field, ``newsdesk``:
+``{"citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote"}], "refused",
+"standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
+last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from typing import Any, Iterator
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from qa.engine import Finished, Newsdesk, TextDelta, Turn
+
+MODEL = "newsdesk"
+
+
+def _turns(messages: list[dict[str, Any]]) -> tuple[str, list[Turn]]:
+    """The last user message as the question; earlier user/assistant pairs as the history."""
+    said = [(m.get("role"), str(m.get("content") or "")) for m in messages if m.get("role") in ("user", "assistant")]
+    if not said or said[-1][0] != "user" or not said[-1][1].strip():
+        raise HTTPException(400, "the last message must be a non-empty user message")
+    history = [Turn(q, a) for (r1, q), (r2, a) in zip(said[:-1:2], said[1:-1:2]) if r1 == "user" and r2 == "assistant"]
+    return said[-1][1].strip(), history
+
+
+def _extra(answer: Any) -> dict[str, Any]:
+    payload = answer.to_json()
+    return {"citations": payload["citations"], "refused": payload["refused"],
+            "standalone_question": payload["standalone_question"]}
+
+
+def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:
+    security = HTTPBasic(auto_error=False)
+
+    def check(credentials: HTTPBasicCredentials | None = Depends(security)) -> None:
+        if auth is None:
+            return
+        if credentials is None or not (
+            secrets.compare_digest(credentials.username, auth[0]) and secrets.compare_digest(credentials.password, auth[1])
+        ):
+            raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Basic"})
+
+    router = APIRouter(dependencies=[Depends(check)])
+
+    @router.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": MODEL, "object": "model", "owned_by": "newsdesk"}]}
+
+    @router.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Any:
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            raise HTTPException(400, "the body must be JSON") from None
+        question, history = _turns(body.get("messages") or [])
+        created, completion_id = int(time.time()), f"chatcmpl-{uuid.uuid4().hex}"
+        if not body.get("stream"):
+            answer = await _in_thread(lambda: desk.ask(question, history))
+            return JSONResponse({
+                "id": completion_id, "object": "chat.completion", "created": created, "model": MODEL,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}],
+                "newsdesk": _extra(answer),
+            })
+
+        def events() -> Iterator[str]:
+            def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+                data = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL,
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+                return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+            yield chunk({"role": "assistant", "content": ""})
+            for event in desk.stream(question, history):
+                if isinstance(event, TextDelta):
+                    yield chunk({"content": event.text})
+                elif isinstance(event, Finished):
+                    yield chunk({}, "stop", newsdesk={"answer": event.answer.answer, **_extra(event.answer)})
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    return router
+
+
+async def _in_thread(work: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(work)
