@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -97,9 +98,92 @@ def test_seed_question_in_the_browser_with_default_model(seed_store: Path, brows
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-seed-question.png"), full_page=True)  # type: ignore[attr-defined]
 
+        page.locator("#chat a[href='#source-1']").first.click()  # type: ignore[attr-defined]
+        page.wait_for_selector("#source-1.highlight", timeout=5_000)  # type: ignore[attr-defined]
+
+        ask(page, "What will he discuss with officials there?")
+        page.locator("#sources details.standalone").wait_for(timeout=180_000)  # type: ignore[attr-defined]
+        understood = page.locator("#sources details.standalone").text_content()  # type: ignore[attr-defined]
+        assert "Robinson" in understood
+        assert "counternarcotics" in page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+
         ask(page, "What is a good recipe for banana bread?")
         page.locator("#chat .refusal").wait_for(timeout=120_000)  # type: ignore[attr-defined]
         assert "The articles don't say." in page.locator("#chat .refusal").inner_text()  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+HARBOUR = """Harbour reopens after storm
+
+PORT ELLEN – The harbour at Port Ellen reopened on Monday after a storm closed it for three days, the port
+authority said. Ferries resumed their normal timetable in the afternoon.
+"""
+
+
+def test_library_upload_then_ask_and_a_bad_upload(data_dir: Path, smollm2: Path, browser_page: object,
+                                                   tmp_path: Path) -> None:
+    good, bad = tmp_path / "harbour.txt", tmp_path / "broken.txt"
+    good.write_text(HARBOUR, encoding="utf-8")
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    proc, url = start_chat(data_dir, "--llm-gguf", str(smollm2))
+    page = browser_page
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        page.get_by_role("tab", name="Library").click()  # type: ignore[attr-defined]
+        page.locator("#upload input[type=file]").set_input_files([str(good), str(bad)])  # type: ignore[attr-defined]
+        page.locator("#ingest-files").click()  # type: ignore[attr-defined]
+        status = page.locator("#library-status")  # type: ignore[attr-defined]
+        status.get_by_text("1 added").wait_for(timeout=120_000)
+        assert "broken.txt: binary content" in status.inner_text()
+        assert "/tmp" not in status.inner_text()  # the server's temp paths are never shown
+        assert "Harbour reopens after storm" in page.locator("#library").inner_text()  # type: ignore[attr-defined]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "library-upload.png"), full_page=True)  # type: ignore[attr-defined]
+
+        page.get_by_role("tab", name="Chat").click()  # type: ignore[attr-defined]
+        ask(page, "When did the harbour at Port Ellen reopen?")
+        final = page.locator("#sources .answer-sources, #sources .nearest-passages")  # type: ignore[attr-defined]
+        final.wait_for(timeout=120_000)
+        assert "Harbour reopens after storm" in final.inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_openai_compatible_api_beside_the_chat(seed_store: Path, smollm2: Path) -> None:
+    import base64
+    import json
+    import urllib.error
+    import urllib.request
+
+    proc, url = start_chat(seed_store, "--llm-gguf", str(smollm2), "--auth", "editor:s3cret")
+    body = {"model": "newsdesk", "messages": [{"role": "user", "content": "Who is visiting Pakistan and when?"}]}
+
+    def post(payload: dict, authorised: bool = True) -> urllib.request.Request:
+        headers = {"Content-Type": "application/json"}
+        if authorised:
+            headers["Authorization"] = "Basic " + base64.b64encode(b"editor:s3cret").decode()
+        return urllib.request.Request(url + "v1/chat/completions", json.dumps(payload).encode(), headers)
+
+    try:
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(post(body, authorised=False), timeout=60)
+        assert denied.value.code == 401
+
+        reply = json.loads(urllib.request.urlopen(post(body), timeout=120).read())
+        assert reply["object"] == "chat.completion" and reply["model"] == "newsdesk"
+        content = reply["choices"][0]["message"]["content"]
+        assert content and isinstance(reply["newsdesk"]["refused"], bool)
+        assert {c["n"] for c in reply["newsdesk"]["citations"]} == {int(n) for n in re.findall(r"\[(\d+)\]", content)}
+
+        stream = urllib.request.urlopen(post({**body, "stream": True}), timeout=120).read().decode()
+        events = [line[len("data: "):] for line in stream.splitlines() if line.startswith("data: ")]
+        assert events[-1] == "[DONE]"
+        last = json.loads(events[-2])
+        assert last["choices"][0]["finish_reason"] == "stop" and "citations" in last["newsdesk"]
+        assert last["newsdesk"]["answer"]
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -144,7 +144,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
                     yield "", chat, turns + [Turn(question, answer.answer)], _final_cards(answer)
         except Exception as exc:  # shown in the chat as a message, never as a stack trace
             log.exception("answering %r failed", question)
-            chat[-1] = {"role": "assistant", "content": f"⚠️ Newsdesk could not answer: {exc}"}
+            chat[-1] = {"role": "assistant", "content": f"**Newsdesk could not answer:** {exc}"}
             yield "", chat, turns, gr.update()
 
     def ingest(items: list[Any], names: dict[str, str]) -> tuple[str, list[list[Any]], Any]:
@@ -156,7 +156,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             text = str(problem)
             for temp, name in names.items():
                 text = text.replace(temp, name)  # the user's file name, never the server's temp path
-            lines.append(f"- ❌ {html.escape(text)}")
+            lines.append(f"- **error:** {html.escape(text)}")
         sources = sorted({a.source for a in desk.store.articles()} - {""})
         return "\n".join(lines), library_rows(desk), gr.update(choices=sources)
 
@@ -168,9 +168,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             path = Path(file)
             names[str(path)] = path.name
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(f"- ❌ {html.escape(path.name)}: unsupported file type; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+                problems.append(f"- **error:** {html.escape(path.name)}: unsupported file type; use {', '.join(sorted(SUPPORTED_SUFFIXES))}")
             elif path.stat().st_size > upload_max_mb * 1024 * 1024:
-                problems.append(f"- ❌ {html.escape(path.name)}: larger than the {upload_max_mb} MB upload limit")
+                problems.append(f"- **error:** {html.escape(path.name)}: larger than the {upload_max_mb} MB upload limit")
             else:
                 paths.append(str(path))
         summary, rows, choices = ingest(list(read_sources(paths)) if paths else [], names)
@@ -187,7 +187,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
         removed = desk.store.remove_article(article_id) if article_id else 0
         if removed:
             desk.keyword_index.rebuild(desk.store)
-        message = f"Removed {article_id} ({removed} chunks)." if removed else f"❌ No article with id {article_id!r}."
+        message = f"Removed {article_id} ({removed} chunks)." if removed else f"**error:** no article with id {article_id!r}."
         return message, library_rows(desk, search)
 
     source_names = sorted({a.source for a in desk.store.articles()} - {""})
