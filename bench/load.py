@@ -1,0 +1,125 @@
+"""Load test of the web chat: N concurrent chat sessions against `newsdesk chat` on 127.0.0.1 for a bounded time.
+
+    .venv/bin/python bench/load.py [--sessions 20] [--seconds 300] [--llm-gguf PATH | --default-model]
+
+Starts its own chat server (the fast SmolLM2 model unless --default-model) over a temporary store holding the
+bundled samples, drives it with gradio_client (one client per session, each asking questions in a loop), and
+prints requests done, errors, p50/p95 of the wait (submit → generation starts) and of the whole answer, and the
+server's peak RSS. Traffic goes to 127.0.0.1 only, and every loop stops at the deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    "Who is visiting Pakistan and when?",
+    "Who was ousted through a Parliament vote?",
+    "What did Ned Price say about the relationship?",
+    "How many years of ties are being celebrated?",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1)] if ordered else 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def session(url: str, deadline: float, index: int, waits: list[float], totals: list[float], errors: list[str]) -> None:
+    from gradio_client import Client
+    from gradio_client.utils import Status
+
+    client = Client(url, verbose=False)
+    asked = 0
+    while time.monotonic() < deadline:
+        question = QUESTIONS[(index + asked) % len(QUESTIONS)]
+        asked += 1
+        started = time.monotonic()
+        try:
+            job = client.submit(question, [], [], "", "", 5, api_name="/respond")
+            waited = None
+            while not job.done():
+                if waited is None and job.status().code in (Status.PROCESSING, Status.ITERATING, Status.PROGRESS):
+                    waited = time.monotonic() - started
+                if time.monotonic() > deadline + 600:
+                    raise TimeoutError("no answer 10 minutes after the deadline")
+                time.sleep(0.1)
+            job.result()
+            totals.append(time.monotonic() - started)
+            waits.append(waited if waited is not None else totals[-1])
+        except Exception as exc:  # counted and reported, the session goes on
+            errors.append(f"session {index}: {exc!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--default-model", action="store_true", help="use the default Qwen model, not SmolLM2")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(REPO))
+    from qa.model_files import smollm2_path
+
+    exe = Path(sys.executable).with_name("newsdesk")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as data_dir:
+        env = {**os.environ, "NEWSDESK_DATA_DIR": data_dir}
+        subprocess.run([str(exe), "ingest", str(REPO / "samples")], env=env, check=True, capture_output=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        model = [] if args.default_model else ["--llm-gguf", str(smollm2_path())]
+        server = subprocess.Popen([str(exe), "chat", "--port", str(port), *model], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(url, timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            waits: list[float] = []
+            totals: list[float] = []
+            errors: list[str] = []
+            deadline = time.monotonic() + args.seconds
+            threads = [threading.Thread(target=session, args=(url, deadline, i, waits, totals, errors))
+                       for i in range(args.sessions)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            print(f"sessions            {args.sessions} for {args.seconds:.0f} s ({'Qwen' if args.default_model else 'SmolLM2'})")
+            print(f"requests done       {len(totals)}")
+            print(f"errors              {len(errors)}")
+            for error in errors[:5]:
+                print(f"  {error}")
+            print(f"wait p50/p95        {percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s")
+            print(f"answer p50/p95      {percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s")
+            print(f"answer mean         {statistics.mean(totals) if totals else 0:.1f} s")
+            print(f"server peak RSS     {peak_rss_mb(server.pid):.0f} MB")
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
