@@ -37,6 +37,15 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table)
 
 
+def _save(fig: Any, path: Path, alt: str) -> tuple[str, str]:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name, alt
+
+
 def _plots(metrics: dict[str, Any], results: list[QuestionResult], folder: Path) -> list[tuple[str, str]]:
     import matplotlib
 
@@ -54,20 +63,14 @@ def _plots(metrics: dict[str, Any], results: list[QuestionResult], folder: Path)
     ax.set_ylim(0, 1)
     ax.legend()
     ax.set_title("By question type")
-    fig.tight_layout()
-    fig.savefig(folder / "by_type.png", dpi=110)
-    plt.close(fig)
-    plots.append(("by_type.png", "Answer accuracy and Hits@10 per question type"))
+    plots.append(_save(fig, folder / "by_type.png", "Answer accuracy and Hits@10 per question type"))
 
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.hist([r.seconds for r in results], bins=20)
     ax.set_xlabel("seconds per question")
     ax.set_ylabel("questions")
     ax.set_title("Latency")
-    fig.tight_layout()
-    fig.savefig(folder / "latency.png", dpi=110)
-    plt.close(fig)
-    plots.append(("latency.png", "Latency histogram"))
+    plots.append(_save(fig, folder / "latency.png", "Latency histogram"))
 
     judged = [r for r in results if r.judged]
     labels = [str(k) for k in range(1, 11)] + ["miss"]
@@ -78,10 +81,7 @@ def _plots(metrics: dict[str, Any], results: list[QuestionResult], folder: Path)
     ax.set_xlabel("rank of the first relevant chunk")
     ax.set_ylabel("questions")
     ax.set_title("Retrieval rank distribution")
-    fig.tight_layout()
-    fig.savefig(folder / "ranks.png", dpi=110)
-    plt.close(fig)
-    plots.append(("ranks.png", "Rank of the first relevant chunk"))
+    plots.append(_save(fig, folder / "ranks.png", "Rank of the first relevant chunk"))
     return plots
 
 
