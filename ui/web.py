@@ -197,7 +197,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             turns = gr.State([])
             with gr.Row():
                 with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat", sanitize_html=True)
+                    chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat", sanitize_html=True,
+                                         buttons=["copy", "copy_all"])  # no share-to-Hugging-Face button
                     question = gr.Textbox(placeholder="Ask about the news…", show_label=False, elem_id="question")
                     with gr.Row():
                         ask = gr.Button("Ask", variant="primary", elem_id="ask")
