@@ -52,6 +52,7 @@ class LlamaCppLLM(CustomLLM):
     threads: int = 2
     _server: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _last_timings: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -87,6 +88,12 @@ class LlamaCppLLM(CustomLLM):
         )
 
     @property
+    def last_timings(self) -> dict[str, Any]:
+        """llama.cpp's timings of the last generation: prompt_n (tokens processed), cache_n (reused from the
+        prompt cache), predicted_n, and their milliseconds."""
+        return dict(self._last_timings)
+
+    @property
     def listening_address(self) -> str:
         """The OpenAI-compatible HTTP endpoint the embedded server also serves (127.0.0.1, a free port)."""
         return str(self._server.listening_address)
@@ -105,6 +112,7 @@ class LlamaCppLLM(CustomLLM):
             result = self._server.handle_chat_completions(self._request(messages, False, **kwargs))
         if "error" in result:
             raise LLMError(f"the model failed: {result['error']}")
+        self._last_timings = result.get("timings") or {}
         text = result["choices"][0]["message"].get("content") or ""
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), raw=result)
 
@@ -132,6 +140,8 @@ class LlamaCppLLM(CustomLLM):
                     raise LLMError(f"the model failed: {piece}")
                 if "error" in piece:
                     raise LLMError(f"the model failed: {piece['error']}")
+                if piece.get("timings"):
+                    self._last_timings = piece["timings"]
                 delta = (piece.get("choices") or [{}])[0].get("delta", {}).get("content") or ""
                 if delta:
                     text += delta

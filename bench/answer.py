@@ -1,0 +1,87 @@
+"""Answer benchmark: the seed questions and a fixed 20-question MultiHop-RAG dev sample on the embedded model.
+
+    .venv/bin/python bench/answer.py [--data-dir DIR] [--articles ../shared/eval/multihop-rag/articles.jsonl]
+
+Per question: prompt tokens (processed + reused from llama.cpp's prompt cache), time to first token, total
+seconds; then p50/p95 of both. The MultiHop-RAG articles are ingested into a cached eval store under the data
+dir the first time (about 10 minutes here); the seed questions run against the bundled samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import newsdesk  # noqa: E402,F401
+from eval.corpus import store_for_articles  # noqa: E402
+from eval.metrics import percentile  # noqa: E402
+from eval.sets import EvalQuestion, load_set, select  # noqa: E402
+from ingest.pipeline import Ingestor  # noqa: E402
+from ingest.sources import read_sources  # noqa: E402
+from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
+from newsdesk.keyword_index import KeywordIndex  # noqa: E402
+from newsdesk.settings import Settings, load_settings  # noqa: E402
+from newsdesk.store import open_store  # noqa: E402
+from qa.engine import Finished, Newsdesk, TextDelta, Turn  # noqa: E402
+
+SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
+
+
+def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tuple[float | None, float]]) -> None:
+    for q in questions:
+        started = time.perf_counter()
+        first = None
+        for event in desk.stream(q.question, [Turn(a, b) for a, b in q.history]):
+            if isinstance(event, TextDelta) and first is None:
+                first = time.perf_counter() - started
+            if isinstance(event, Finished):
+                answer = event.answer
+        total = time.perf_counter() - started
+        timings = getattr(desk.llm, "last_timings", {}) if first is not None else {}
+        prompt = f"{timings.get('prompt_n', 0) + timings.get('cache_n', 0)} ({timings.get('cache_n', 0)} cached)" if timings else "-"
+        print(f"{label:<5} {q.id:<10} prompt {prompt:<18} ttft {first if first is not None else float('nan'):6.2f}s "
+              f"total {total:6.2f}s  {'refused' if answer.refused else 'answered'}")
+        rows.append((first, total))
+
+
+def seed_desk(settings: Settings, folder: str) -> Newsdesk:
+    seeded = settings.replace(data_dir=Path(folder))
+    store = open_store(seeded)
+    Ingestor(store, MiniLMEmbedding(), seeded.chunk_size, seeded.chunk_overlap,
+             KeywordIndex(seeded.keyword_index_path)).ingest(read_sources([str(REPO / "samples")]))
+    return Newsdesk.from_settings(seeded)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="where the cached MultiHop-RAG eval store lives")
+    parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
+    args = parser.parse_args()
+    settings = load_settings({"data_dir": args.data_dir})
+    rows: list[tuple[float | None, float]] = []
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
+        desk = seed_desk(settings, folder)
+        started = time.perf_counter()
+        desk.llm  # noqa: B018
+        print(f"model load {time.perf_counter() - started:.1f}s")
+        seed, _ = load_set(str(REPO / "eval" / "sets" / "seed.jsonl"))
+        run(desk, seed, "seed", rows)
+    multihop, _ = load_set(str(SHARED / "questions.dev.jsonl"))
+    mh_settings = store_for_articles(settings, args.articles)
+    mh_desk = Newsdesk(mh_settings, open_store(mh_settings), desk.embed_model, desk.llm)  # the loaded models, shared
+    run(mh_desk, select(multihop, sample=20, seed=7), "mhr", rows)
+    ttft = [f for f, _ in rows if f is not None]
+    totals = [t for _, t in rows]
+    print(f"\n{len(rows)} questions; time to first token p50 {percentile(ttft, 50):.2f}s p95 {percentile(ttft, 95):.2f}s "
+          f"({len(rows) - len(ttft)} refused before the model); total p50 {percentile(totals, 50):.2f}s "
+          f"p95 {percentile(totals, 95):.2f}s")
+
+
+if __name__ == "__main__":
+    main()
