@@ -24,8 +24,6 @@ from eval.metrics import percentile  # noqa: E402
 from eval.sets import EvalQuestion, load_set, select  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 from ingest.sources import read_sources  # noqa: E402
-from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
-from newsdesk.keyword_index import KeywordIndex  # noqa: E402
 from newsdesk.settings import Settings, load_settings  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
 from qa.engine import Finished, Newsdesk, TextDelta, Turn  # noqa: E402
@@ -53,8 +51,7 @@ def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tu
 def seed_desk(settings: Settings, folder: str) -> Newsdesk:
     seeded = settings.replace(data_dir=Path(folder))
     store = open_store(seeded)
-    Ingestor(store, MiniLMEmbedding(), seeded.chunk_size, seeded.chunk_overlap,
-             KeywordIndex(seeded.keyword_index_path)).ingest(read_sources([str(REPO / "samples")]))
+    Ingestor.for_settings(seeded, store).ingest(read_sources([str(REPO / "samples")]))
     return Newsdesk.from_settings(seeded)
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from ingest.pipeline import Ingestor
 from ingest.sources import read_sources
-from newsdesk.embedding import MiniLMEmbedding
-from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import open_store
 
@@ -35,10 +33,7 @@ def store_for_articles(settings: Settings, articles: Path) -> Settings:
     key = f"{file_digest(articles)}-{settings.chunk_size}-{settings.chunk_overlap}"
     run_settings = settings.replace(data_dir=settings.data_dir / "eval-stores" / key, chroma_url=None)
     store = open_store(run_settings)
-    ingestor = Ingestor(
-        store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap,
-        KeywordIndex(run_settings.keyword_index_path),
-    )
+    ingestor = Ingestor.for_settings(run_settings, store)
     report = ingestor.ingest(read_sources([str(articles)]))
     log.warning(
         "eval store %s: %d articles added, %d unchanged, %d failed", run_settings.data_dir,

@@ -18,6 +18,7 @@ from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
+from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,14 @@ class Ingestor:
         self.keyword_index = keyword_index
         self.embedder = embedder
         self.chunker = ArticleChunker(embedder.count_tokens, chunk_size, chunk_overlap)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, store: ArticleStore, embedder: MiniLMEmbedding | None = None) -> "Ingestor":
+        """The ingestor a command uses: chunking from the settings, the BM25 index kept beside the store."""
+        return cls(
+            store, embedder or MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap,
+            KeywordIndex(settings.keyword_index_path),
+        )
 
     def ingest(
         self, items: Iterable[Article | Problem], on_progress: Callable[[IngestReport], None] | None = None

@@ -142,8 +142,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import Ingestor
     from ingest.progress import IngestProgress
     from ingest.sources import SourceOptions, parse_field_map, read_sources
-    from newsdesk.embedding import MiniLMEmbedding
-    from newsdesk.keyword_index import KeywordIndex
     from newsdesk.store import open_store
 
     try:
@@ -153,10 +151,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
     try:
-        ingestor = Ingestor(
-            store, MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap,
-            KeywordIndex(settings.keyword_index_path),
-        )
+        ingestor = Ingestor.for_settings(settings, store)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     with IngestProgress(enabled=not args.json) as progress:
