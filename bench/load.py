@@ -43,7 +43,8 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def session(url: str, deadline: float, index: int, waits: list[float], totals: list[float], errors: list[str]) -> None:
+def session(url: str, deadline: float, index: int, waits: list[float], totals: list[float], errors: list[str],
+            ranks: list[int]) -> None:
     from gradio_client import Client
     from gradio_client.utils import Status
 
@@ -57,7 +58,10 @@ def session(url: str, deadline: float, index: int, waits: list[float], totals: l
             job = client.submit(question, [], [], "", "", 5, api_name="/respond")
             waited = None
             while not job.done():
-                if waited is None and job.status().code in (Status.PROCESSING, Status.ITERATING, Status.PROGRESS):
+                status = job.status()
+                if status.rank is not None:
+                    ranks.append(status.rank)
+                if waited is None and status.code in (Status.PROCESSING, Status.ITERATING, Status.PROGRESS):
                     waited = time.monotonic() - started
                 if time.monotonic() > deadline + 600:
                     raise TimeoutError("no answer 10 minutes after the deadline")
@@ -100,8 +104,9 @@ def main() -> None:
             waits: list[float] = []
             totals: list[float] = []
             errors: list[str] = []
+            ranks: list[int] = []
             deadline = time.monotonic() + args.seconds
-            threads = [threading.Thread(target=session, args=(url, deadline, i, waits, totals, errors))
+            threads = [threading.Thread(target=session, args=(url, deadline, i, waits, totals, errors, ranks))
                        for i in range(args.sessions)]
             for thread in threads:
                 thread.start()
@@ -114,6 +119,7 @@ def main() -> None:
                 print(f"  {error}")
             print(f"wait p50/p95        {percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s")
             print(f"answer p50/p95      {percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s")
+            print(f"queue places seen   {min(ranks, default=0)}..{max(ranks, default=0)} (what a waiting client is told)")
             print(f"answer mean         {statistics.mean(totals) if totals else 0:.1f} s")
             print(f"server peak RSS     {peak_rss_mb(server.pid):.0f} MB")
         finally:

@@ -82,6 +82,83 @@ def test_chat_streams_a_cited_answer_with_source_cards(seed_store: Path, smollm2
         proc.wait(timeout=30)
 
 
+HARBOUR_REPORTS = [
+    {"id": "harbour-oct", "title": "Port Ellen harbour reopens after storm", "source": "Island Times",
+     "published_at": "2023-10-02", "text": "The harbour at Port Ellen reopened on Monday after a storm closed it "
+     "for three days, the port authority said. Ferries resumed their normal timetable in the afternoon."},
+    {"id": "harbour-nov", "title": "Port Ellen harbour closed again by gales", "source": "Coast News",
+     "published_at": "2023-11-20", "text": "Gales closed the harbour at Port Ellen again on Sunday, the port "
+     "authority said. Ferries will stay in Kennacraig until the wind drops."},
+]
+
+
+def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, browser_page: object,
+                                            tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import run_cli
+
+    reports = tmp_path / "harbour.jsonl"
+    reports.write_text("\n".join(json.dumps(r) for r in HARBOUR_REPORTS), encoding="utf-8")
+    assert run_cli("ingest", str(reports), data_dir=data_dir).code == 0
+    proc, url = start_chat(data_dir, "--llm-gguf", str(smollm2))
+    page = browser_page
+    question = "What happened at the harbour at Port Ellen?"
+
+    def sources_after_asking() -> str:
+        ask(page, question)
+        page.locator("#sources .answer-sources, #sources .nearest-passages").wait_for(timeout=120_000)  # type: ignore[attr-defined]
+        text = page.locator("#sources").inner_text()  # type: ignore[attr-defined]
+        page.locator("#new-chat").click()  # type: ignore[attr-defined]
+        page.wait_for_function("!document.querySelector('#sources').innerText.includes('Port Ellen')")  # type: ignore[attr-defined]
+        return text
+
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        page.locator("#filters").get_by_text("Filters").click()  # type: ignore[attr-defined]
+        until = page.locator("#filter-until textarea, #filter-until input").first  # type: ignore[attr-defined]
+
+        until.fill("31/10/2023")
+        ask(page, question)
+        page.get_by_text("Until: use a date like 2023-10-31").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+        until.fill("2023-11-01")
+        shown = sources_after_asking()
+        assert "reopens after storm" in shown and "closed again by gales" not in shown
+
+        until.fill("")
+        page.locator("#filter-sources input").click()  # type: ignore[attr-defined]
+        page.get_by_role("option", name="Coast News").click()  # type: ignore[attr-defined]
+        page.keyboard.press("Escape")  # type: ignore[attr-defined]
+        shown = sources_after_asking()
+        assert "closed again by gales" in shown and "reopens after storm" not in shown
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "chat-filters.png"), full_page=True)  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_waiting_user_sees_their_place_in_the_queue(seed_store: Path, smollm2: Path, browser_page: object) -> None:
+    proc, url = start_chat(seed_store, "--llm-gguf", str(smollm2))
+    first = browser_page
+    second = first.context.browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        for page in (first, second):
+            page.goto(url)
+            page.locator("#question textarea").wait_for(timeout=30_000)
+        ask(first, "Who is visiting Pakistan and when?")
+        first.get_by_text("Reading these passages").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        ask(second, "What did Ned Price say about the relationship?")
+        second.get_by_text(re.compile(r"queue: ?\d")).first.wait_for(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        second.screenshot(path=str(ARTIFACTS / "chat-queued.png"), full_page=True)
+        second.locator("#sources .answer-sources, #sources .nearest-passages").wait_for(timeout=240_000)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.mark.slow
 def test_seed_question_in_the_browser_with_default_model(seed_store: Path, browser_page: object) -> None:
     proc, url = start_chat(seed_store)
