@@ -10,7 +10,7 @@ from eval.run import QuestionResult
 
 COLUMNS = [
     ("answers", "accuracy"), ("answers", "lenient_accuracy"), ("answers", "token_f1"),
-    ("answers", "refusal_accuracy"), ("answers", "false_refusal_rate"), ("answers", "citation_precision"),
+    ("answers", "yes_no_accuracy"), ("answers", "always_yes_baseline"), ("answers", "refusal_accuracy"), ("answers", "false_refusal_rate"), ("answers", "citation_precision"),
     ("answers", "unsupported_rate"), ("retrieval", "hits@4"), ("retrieval", "hits@10"), ("retrieval", "mrr@10"),
     ("retrieval", "map@10"), ("retrieval", "evidence_recall@10"), ("retrieval", "article_recall@10"),
     ("latency", "p50_s"), ("latency", "p95_s"),
@@ -106,6 +106,7 @@ def write_report(folder: Path, config: dict[str, Any], metrics: dict[str, Any], 
     md += ["", f"## The {len(bad)} worst questions", ""]
     for r in bad:
         md += [f"### {r.id} ({r.question_type})", "", f"- **question**: {r.question}", f"- **gold**: {r.gold}",
+               f"- **short answer**: {r.short_answer or ''}",
                f"- **answer**: {r.prediction if r.prediction is not None else '(retrieval only)'}",
                f"- **first relevant rank**: {r.first_relevant_rank if r.judged else '-'}"]
         md += [f"- **[{c['n']}] {c['title']}**: “{c['quote']}”" for c in r.citations]

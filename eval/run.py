@@ -21,6 +21,7 @@ from eval.metrics import (
     hits_at,
     lenient_correct,
     mrr,
+    normalise,
     percentile,
     token_f1,
 )
@@ -48,6 +49,7 @@ class QuestionResult:
     seconds: float
     # answers (None in a retrieval-only run)
     prediction: str | None = None
+    short_answer: str | None = None  # what accuracy is scored on
     refused: bool | None = None
     correct: bool | None = None
     lenient_correct: bool | None = None
@@ -73,10 +75,11 @@ def evaluate_question(desk: Newsdesk, q: EvalQuestion, retrieval_only: bool = Fa
         cited = [c.article_id for c in answer.citations]
         values = {
             "prediction": answer.answer,
+            "short_answer": answer.short_answer,
             "refused": answer.refused,
-            "correct": answer.refused if q.unanswerable else (not answer.refused and answer_correct(answer.answer, q.answer)),
-            "lenient_correct": lenient_correct(answer.answer, q.answer),
-            "token_f1": round(token_f1(answer.answer, q.answer), 4),
+            "correct": answer.refused if q.unanswerable else (not answer.refused and answer_correct(answer.short_answer, q.answer)),
+            "lenient_correct": lenient_correct(answer.short_answer, q.answer),
+            "token_f1": round(token_f1(answer.short_answer, q.answer), 4),
             "citations": [{"n": c.n, "article_id": c.article_id, "title": c.title, "quote": c.quote} for c in answer.citations],
             "cited_in_gold": sum(1 for a in cited if a in q.evidence_article_ids) if q.evidence_article_ids else None,
             "sentences": len(sentences),
@@ -113,6 +116,7 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
     with_facts = [r for r in judged if r.average_precision is not None]
     ranks = [r.first_relevant_rank for r in judged]
     cited = [r for r in answered if r.cited_in_gold is not None and r.citations]
+    yes_no = [r for r in answerable if normalise(r.gold) in ("yes", "no")]
 
     def share(items: list[QuestionResult], test: Callable[[QuestionResult], bool]) -> float | None:
         return _mean([1.0 if test(r) else 0.0 for r in items])
@@ -132,6 +136,8 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
             "accuracy": share(answered, lambda r: bool(r.correct)),
             "lenient_accuracy": share(answerable, lambda r: bool(r.lenient_correct)),
             "token_f1": _mean([r.token_f1 for r in answerable if r.token_f1 is not None]),
+            "yes_no_accuracy": share(yes_no, lambda r: bool(r.correct)),
+            "always_yes_baseline": share(yes_no, lambda r: normalise(r.gold) == "yes"),
             "refusal_accuracy": share(unanswerable, lambda r: bool(r.refused)),
             "false_refusal_rate": share(answerable, lambda r: bool(r.refused)),
             "citation_precision": round(sum(r.cited_in_gold or 0 for r in cited) / sum(len(r.citations) for r in cited), 4)

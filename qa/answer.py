@@ -35,11 +35,18 @@ class Answer:
     refused: bool = False
     passages: list[Passage] = field(default_factory=list)  # everything retrieved, nearest first
     standalone_question: str = ""  # the question as searched: a follow-up is rewritten with the chat history
+    short_answer: str = ""  # a few words; exactly "Yes" or "No" for a yes/no question; empty when refused
+
+    @property
+    def headline(self) -> str:
+        """The short answer where it adds to the answer text (a yes/no answer already opens with it)."""
+        return "" if not self.short_answer or self.answer.startswith(self.short_answer) else self.short_answer
 
     def to_json(self) -> dict[str, object]:
         return {
             "question": self.question,
             "standalone_question": self.standalone_question or self.question,
+            "short_answer": self.short_answer,
             "answer": self.answer,
             "citations": [asdict(c) for c in self.citations],
             "refused": self.refused,

@@ -31,6 +31,10 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text))
 
 
+def strip_markers(text: str) -> str:
+    return _MARKERS.sub("", text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences, without breaking after initials ("Todd D. Robinson") or common abbreviations ("Mr.", "U.S.")."""
     sentences: list[str] = []
@@ -89,7 +93,7 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
     out: list[str] = []
     for sentence in split_sentences(answer):
         claimed = [int(n) for group in _MARKERS.findall(sentence) for n in re.split(r"[,;]", group)]
-        bare = _MARKERS.sub("", sentence).strip()
+        bare = strip_markers(sentence).strip()
         if not bare:  # a stray "[2]" after the full stop: the sentence before already got its own check
             continue
         cited = _supporting(bare, claimed, by_number, question)
@@ -100,18 +104,15 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
         marks = "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(cited))
         out.append(_attach(bare, marks))
     citations = [
-        Citation(
-            n=i + 1,
-            article_id=by_number[number].chunk.article_id,
-            title=by_number[number].chunk.title,
-            source=by_number[number].chunk.source,
-            published_at=by_number[number].chunk.published_at,
-            url=by_number[number].chunk.url,
-            quote=quote_for(claims[number], by_number[number].chunk.text),
-        )
+        citation(i + 1, by_number[number], quote_for(claims[number], by_number[number].chunk.text))
         for i, number in enumerate(order)
     ]
     return " ".join(out), citations
+
+
+def citation(n: int, passage: Passage, quote: str) -> Citation:
+    chunk = passage.chunk
+    return Citation(n, chunk.article_id, chunk.title, chunk.source, chunk.published_at, chunk.url, quote)
 
 
 def _attach(sentence: str, marks: str) -> str:

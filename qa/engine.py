@@ -1,5 +1,5 @@
 """A question's journey, top to bottom: condense (follow-ups made standalone) → retrieve (keyword + dense, fused)
-→ keep the relevant passages → prompt → generate → cite.
+→ keep the relevant passages → prompt → generate → cite; a yes/no question is decided in code instead.
 
 ``Newsdesk.stream`` yields the sources before the first token, then text as it is written, then the final
 cited answer; ``Newsdesk.ask`` is the same journey, collected.
@@ -8,11 +8,12 @@ cited answer; ``Newsdesk.ask`` is the same journey, collected.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Callable, Iterator, Union
+from dataclasses import dataclass, replace
+from typing import Callable, Generator, Iterator, Union
 
 from llama_index.core import Settings as LlamaSettings
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.llms import LLM
 
 from newsdesk.embedding import MiniLMEmbedding
@@ -21,17 +22,19 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
-from qa.citations import cite, is_refusal
+from qa.citations import cite, is_refusal, strip_markers
 from qa.condense import standalone_question
 from qa.evidence import select_evidence
 from qa.lexical import support
 from qa.llm import build_llm
-from qa.prompt import REFUSAL, build_messages
+from qa.prompt import REFUSAL, build_messages, short_answer_messages
 from qa.retrieval import NewsRetriever, chunk_from_node
+from qa.yes_no import decide, explain, is_yes_no
 
 log = logging.getLogger(__name__)
 
 LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
+RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refusal worth a second try
 
 
 @dataclass(frozen=True)
@@ -113,14 +116,25 @@ class Newsdesk:
             log.info("no passage is close to the question in meaning or words; refusing")
             yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
             return
-        text = ""
+        if is_yes_no(standalone):
+            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch)
+            log.info("yes/no decided in code: %s, %s", "Yes" if verdict.yes else "No", verdict.reason)
+            text, citations = explain(verdict)
+            yield TextDelta(text)
+            yield Finished(Answer(question, text, citations, passages=evidence, standalone_question=standalone,
+                                  short_answer="Yes" if verdict.yes else "No"))
+            return
         shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch)
-        for response in self.llm.stream_chat(build_messages(standalone, shown)):
-            delta = response.delta or ""
-            text += delta
-            if delta:
-                yield TextDelta(delta)
-        yield Finished(self._finish(question, standalone, text, evidence))
+        messages = build_messages(standalone, shown)
+        text = yield from self._generate(messages)
+        if is_refusal(text) and self._holds_the_question(standalone, evidence):
+            log.info("the model refused passages that hold the question's words; asking once more, without a way out")
+            messages = build_messages(standalone, shown, allow_refusal=False)
+            text = yield from self._generate(messages)
+        answer = self._finish(question, standalone, text, evidence)
+        if not answer.refused:
+            answer = replace(answer, short_answer=self._short_answer(messages, text, standalone))
+        yield Finished(answer)
 
     def ask(
         self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,
@@ -130,6 +144,24 @@ class Newsdesk:
             if isinstance(event, Finished):
                 return event.answer
         raise AssertionError("stream ended without an answer")
+
+    def _generate(self, messages: list[ChatMessage]) -> Generator[TextDelta, None, str]:
+        """Streams the model's reply and returns it whole; a reply that is still spelling out the refusal is
+        held back, so a refusal that gets a second try never flashes on the reader's screen."""
+        text, shown = "", 0
+        for response in self.llm.stream_chat(messages):
+            text += response.delta or ""
+            if REFUSAL.startswith(text.strip()):
+                continue
+            if len(text) > shown:
+                yield TextDelta(text[shown:])
+                shown = len(text)
+        return text
+
+    def _holds_the_question(self, question: str, passages: list[Passage]) -> bool:
+        """A passage holds most of the question's content words: the small model's refusal is then more often
+        wrong than right ("How did Ned Price describe the relationship?" over the sentence quoting him)."""
+        return any(support(question, f"{p.chunk.title}\n{p.chunk.text}") >= RETRY_SUPPORT for p in passages)
 
     def _is_evidence(self, question: str, passage: Passage) -> bool:
         """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""
@@ -145,3 +177,10 @@ class Newsdesk:
             log.info("no sentence of the model's answer is supported by the passages; refusing: %r", text)
             return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
         return Answer(question, cited, citations, refused=False, passages=evidence, standalone_question=standalone)
+
+    def _short_answer(self, messages: list[ChatMessage], reply: str, question: str) -> str:
+        """The answer in a few words, asked of the model as the next turn of the same conversation (its prompt
+        cache already holds everything before it, so this costs well under a second of prompt processing)."""
+        response = self.llm.chat(short_answer_messages(messages, reply, question))
+        first_line = strip_markers(response.message.content or "").strip().split("\n", 1)[0]
+        return first_line.strip(" .*\"'")

@@ -17,8 +17,8 @@ from qa.citations import split_sentences
 from qa.lexical import content_words
 
 SENTENCES_PER_PASSAGE = 4
-TOTAL_SENTENCES = 12
-WHOLE_BELOW_WORDS = 450  # evidence shorter than this goes to the model uncut
+TOTAL_SENTENCES = 6
+WHOLE_BELOW_WORDS = 0  # evidence shorter than this goes to the model uncut
 WORD_WEIGHT = 0.05  # each shared content word adds this to a sentence's cosine score
 
 Embed = Callable[[list[str]], list[list[float]]]

@@ -30,6 +30,7 @@ def node_from_chunk(chunk: Chunk, score: float, similarity: float) -> NodeWithSc
         "title": chunk.title,
         "source": chunk.source,
         "published_at": chunk.published_at,
+        "published_ts": chunk.published_ts,
         "url": chunk.url,
         "author": chunk.author,
         "similarity": similarity,
@@ -48,6 +49,7 @@ def chunk_from_node(node: NodeWithScore) -> Chunk:
         published_at=meta["published_at"],
         url=meta["url"],
         author=meta.get("author", ""),
+        published_ts=meta.get("published_ts"),
     )
 
 

@@ -22,7 +22,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
-from qa.prompt import REFUSAL, SYSTEM_PROMPT
+from qa.prompt import REFUSAL, SHORT_ANSWER_REQUEST, SYSTEM_PROMPT
 
 
 class ScriptedLLM(CustomLLM):
@@ -30,6 +30,7 @@ class ScriptedLLM(CustomLLM):
 
     reply: str
     rewrite: str = ""
+    short: str = ""
     sent: list[list[ChatMessage]] = []
 
     @property
@@ -44,7 +45,8 @@ class ScriptedLLM(CustomLLM):
 
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         self.sent.append(list(messages))
-        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.rewrite))
+        content = self.short if "with only the key words" in (messages[-1].content or "") else self.rewrite
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=content))
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         self.sent.append(list(messages))
@@ -61,6 +63,7 @@ def desk_with(seed_store: Path, reply: str) -> tuple[Newsdesk, ScriptedLLM]:
 
 def test_sources_come_before_text_and_answer_is_cited(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "Todd D. Robinson is in Pakistan from June 29 to July 2.")
+    llm.short = "Todd D. Robinson [1]."
     events = list(desk.stream("Who is visiting Pakistan and when?"))
     assert isinstance(events[0], SourcesFound) and events[0].passages
     assert any(isinstance(e, TextDelta) for e in events)
@@ -68,10 +71,14 @@ def test_sources_come_before_text_and_answer_is_cited(seed_store: Path) -> None:
     assert answer is not None and answer.answer.endswith("July 2 [1].")
     assert answer.citations[0].article_id == "seed-pakistan-us-partnership"
 
-    [messages] = llm.sent
+    messages, short_request = llm.sent
     assert messages[0].content == SYSTEM_PROMPT
     assert "[1] Pakistan, US aim to start a new partnership (The Nation)" in messages[-1].content
     assert messages[-1].content.endswith("Question: Who is visiting Pakistan and when?")
+    # The short answer is the next turn of the same conversation, so the model's prompt cache covers the rest.
+    assert short_request[:-2] == messages and short_request[-2].content == llm.reply
+    assert short_request[-1].content == SHORT_ANSWER_REQUEST.format(question="Who is visiting Pakistan and when?")
+    assert answer.short_answer == "Todd D. Robinson" and answer.to_json()["short_answer"] == "Todd D. Robinson"
 
 
 def test_follow_up_is_rewritten_with_answered_turns_and_searched_as_rewritten(seed_store: Path) -> None:
@@ -80,7 +87,7 @@ def test_follow_up_is_rewritten_with_answered_turns_and_searched_as_rewritten(se
     history = [Turn("Who is visiting Pakistan?", "Todd D. Robinson [1]."), Turn("How much aid?", REFUSAL)]
     answer = desk.ask("What will he discuss there?", history)
 
-    condense, generate = llm.sent
+    condense, generate, _ = llm.sent
     assert "User: Who is visiting Pakistan?\nAssistant: Todd D. Robinson." in condense[-1].content  # markers dropped
     assert "How much aid?" not in condense[-1].content  # refused turns are left out
     assert condense[-1].content.endswith("Last question: What will he discuss there?")
@@ -93,7 +100,7 @@ def test_follow_up_is_rewritten_with_answered_turns_and_searched_as_rewritten(se
 def test_question_without_history_is_not_rewritten(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "Todd D. Robinson is visiting Pakistan.")
     answer = desk.ask("Who is visiting Pakistan?")
-    assert len(llm.sent) == 1 and answer.standalone_question == "Who is visiting Pakistan?"
+    assert len(llm.sent) == 2 and answer.standalone_question == "Who is visiting Pakistan?"
 
 
 def test_unsupported_answer_becomes_a_refusal(seed_store: Path) -> None:
@@ -107,3 +114,16 @@ def test_name_only_question_counts_as_evidence_by_words(seed_store: Path) -> Non
     answer = desk.ask("What did Ned Price say?")
     assert llm.sent, "a question naming a person in the article must reach the model"
     assert not answer.refused and answer.citations
+
+
+def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "No.")
+    answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
+    assert llm.sent == []
+    assert answer.short_answer == "Yes" and answer.answer.startswith("Yes, the articles bear out each claim [1].")
+    assert answer.citations[0].article_id == "seed-pakistan-us-partnership"
+    assert "Robinson" in answer.citations[0].quote and answer.citations[0].quote.rstrip(".") in answer.answer
+
+    denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
+    assert denied.short_answer == "No" and denied.answer.startswith("No, ")
+    assert "vital" in denied.citations[0].quote

@@ -2,8 +2,8 @@
 so other chat front ends and scripts can use Newsdesk as a backend.
 
 The answer text carries [n] markers; the citations travel in an extra top-level field, ``newsdesk``:
-``{"citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote"}], "refused",
-"standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
+``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote"}],
+"refused", "standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
 last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
 """
 
@@ -35,7 +35,7 @@ def _turns(messages: list[dict[str, Any]]) -> tuple[str, list[Turn]]:
 
 def _extra(answer: Any) -> dict[str, Any]:
     payload = answer.to_json()
-    return {"citations": payload["citations"], "refused": payload["refused"],
+    return {"short_answer": payload["short_answer"], "citations": payload["citations"], "refused": payload["refused"],
             "standalone_question": payload["standalone_question"]}
 
 

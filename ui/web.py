@@ -138,8 +138,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
                     yield "", chat, turns, gr.update()
                 elif isinstance(event, Finished):
                     answer = event.answer
+                    headline = f"**{html.escape(answer.headline)}**\n\n" if answer.headline else ""
                     shown = (f'<div class="refusal">{html.escape(answer.answer)}</div>' if answer.refused
-                             else linked_markers(answer.answer))
+                             else headline + linked_markers(answer.answer))
                     chat[-1] = {"role": "assistant", "content": shown}
                     yield "", chat, turns + [Turn(question, answer.answer)], _final_cards(answer)
         except Exception as exc:  # shown in the chat as a message, never as a stack trace
