@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/answer.py [--data-dir DIR] [--articles ../shared/eval/multihop-rag/articles.jsonl]
 
-Per question: prompt tokens (processed + reused from llama.cpp's prompt cache), time to first token, total
-seconds; then p50/p95 of both. The MultiHop-RAG articles are ingested into a cached eval store under the data
+Per question: the answer prompt's tokens (processed + reused from llama.cpp's prompt cache; "-" where no answer
+was generated: yes/no questions are decided in code), time to first token, total seconds; then p50/p95 of both. The MultiHop-RAG articles are ingested into a cached eval store under the data
 dir the first time (about 10 minutes here); the seed questions run against the bundled samples.
 """
 
@@ -33,6 +33,7 @@ SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 
 def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tuple[float | None, float]]) -> None:
     for q in questions:
+        before = getattr(desk.llm, "last_timings", {})
         started = time.perf_counter()
         first = None
         for event in desk.stream(q.question, [Turn(a, b) for a, b in q.history]):
@@ -41,7 +42,8 @@ def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tu
             if isinstance(event, Finished):
                 answer = event.answer
         total = time.perf_counter() - started
-        timings = getattr(desk.llm, "last_timings", {}) if first is not None else {}
+        timings = getattr(desk.llm, "last_timings", {})
+        timings = timings if timings != before else {}  # unchanged: no answer was generated (yes/no, refusal)
         prompt = f"{timings.get('prompt_n', 0) + timings.get('cache_n', 0)} ({timings.get('cache_n', 0)} cached)" if timings else "-"
         print(f"{label:<5} {q.id:<10} prompt {prompt:<18} ttft {first if first is not None else float('nan'):6.2f}s "
               f"total {total:6.2f}s  {'refused' if answer.refused else 'answered'}")

@@ -30,6 +30,12 @@ class RetrievalFilter:
         allowed = frozenset(sources) if self.sources is None else self.sources & frozenset(sources)
         return RetrievalFilter(allowed, self.since_ts, self.until_ts)
 
+    def within(self, since_ts: int, until_ts: int) -> "RetrievalFilter":
+        """The same sources, over the part of this filter's date range inside [since_ts, until_ts)."""
+        since = since_ts if self.since_ts is None else max(self.since_ts, since_ts)
+        until = until_ts if self.until_ts is None else min(self.until_ts, until_ts)
+        return RetrievalFilter(self.sources, since, until)
+
     def chroma_where(self) -> dict[str, Any] | None:
         """The same filter as a Chroma ``where`` clause (its $gte/$lt work on numbers: published_ts)."""
         clauses: list[dict[str, Any]] = []

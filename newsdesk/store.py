@@ -124,6 +124,11 @@ class ArticleStore:
         got = self._collection.get(include=["documents", "metadatas"])
         return [_chunk_from(t, m) for t, m in zip(got["documents"], got["metadatas"])]
 
+    def all_vectors(self) -> list[tuple[Chunk, list[float]]]:
+        """Every chunk with its stored vector: copying a store this way needs no embedding model."""
+        got = self._collection.get(include=["documents", "metadatas", "embeddings"])
+        return [(_chunk_from(t, m), list(v)) for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"])]
+
     def similar_chunks(self, chunk_ids: Sequence[str], embedding: Sequence[float]) -> list[tuple[Chunk, float]]:
         """The chunks with these ids and their cosine similarity to ``embedding`` (a normalised vector);
         ids no longer stored are left out."""

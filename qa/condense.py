@@ -4,11 +4,12 @@ so retrieval searches for what the reader means, not for "he"."""
 from __future__ import annotations
 
 import logging
-import re
 from typing import Sequence
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
+
+from qa.citations import strip_markers
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,6 @@ CONDENSE_PROMPT = (
     "Example: after a conversation about Jane Smith's trip to Kenya, 'when does she leave?' becomes "
     "'When does Jane Smith leave Kenya?'"
 )
-_MARKERS = re.compile(r"\s*\[\d+\]")
 CONDENSE_TURNS = 2  # earlier question/answer pairs shown to the model
 MAX_TOKENS = 60
 
@@ -29,7 +29,7 @@ def standalone_question(llm: LLM, question: str, history: Sequence[tuple[str, st
     the model's rewrite is unusable (empty, or far longer than a question)."""
     if not history:
         return question
-    turns = "\n".join(f"User: {q}\nAssistant: {_MARKERS.sub('', a)}" for q, a in history[-CONDENSE_TURNS:])
+    turns = "\n".join(f"User: {q}\nAssistant: {strip_markers(a)}" for q, a in history[-CONDENSE_TURNS:])
     messages = [
         ChatMessage(role=MessageRole.SYSTEM, content=CONDENSE_PROMPT),
         ChatMessage(role=MessageRole.USER, content=f"Conversation:\n{turns}\n\nLast question: {question}"),

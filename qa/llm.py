@@ -89,7 +89,8 @@ class LlamaCppLLM(CustomLLM):
 
     @property
     def last_timings(self) -> dict[str, Any]:
-        """llama.cpp's timings of the last generation: prompt_n (tokens processed), cache_n (reused from the
+        """llama.cpp's timings of the last streamed generation (the answer itself, not the short calls around it
+        such as a follow-up's rewrite or the short answer): prompt_n (tokens processed), cache_n (reused from the
         prompt cache), predicted_n, and their milliseconds."""
         return dict(self._last_timings)
 
@@ -112,7 +113,6 @@ class LlamaCppLLM(CustomLLM):
             result = self._server.handle_chat_completions(self._request(messages, False, **kwargs))
         if "error" in result:
             raise LLMError(f"the model failed: {result['error']}")
-        self._last_timings = result.get("timings") or {}
         text = result["choices"][0]["message"].get("content") or ""
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), raw=result)
 

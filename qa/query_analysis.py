@@ -1,4 +1,5 @@
-"""Reading a question the way a news desk would, without the model: which of the stored sources it names.
+"""Reading a question the way a news desk would, without the model: which of the stored sources it names, and
+which days it names ("the TechCrunch report published on October 7, 2023").
 
 "…as reported by both Fortune and TechCrunch?" names two sources; each gets its own evidence, so a multi-source
 question is not answered from whichever source happens to rank first. Short forms count: "CNBC" names
@@ -7,8 +8,10 @@ question is not answered from whichever source happens to rank first. Short form
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import defaultdict
+from datetime import date
 from typing import Iterable
 
 _SUFFIXES = re.compile(r"\s*(\||:| - | – ).*$")
@@ -43,3 +46,30 @@ def named_sources(question: str, aliases: dict[str, set[str]]) -> list[set[str]]
         if sources not in groups:
             groups.append(sources)
     return groups
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_FORMS = [
+    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), (3, 1, 2)),  # October 7, 2023
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.I), (3, 2, 1)),  # 7 October 2023
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (1, 2, 3)),  # 2023-10-07
+]
+DAY = 86_400
+
+
+def named_days(question: str) -> list[int]:
+    """The calendar days the question names, as UTC midnight epoch seconds, in order of mention."""
+    days: list[int] = []
+    for pattern, (y, m, d) in _DAY_FORMS:
+        for match in pattern.finditer(question):
+            month = match.group(m)
+            month_number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            try:
+                day = calendar.timegm(date(int(match.group(y)), month_number, int(match.group(d))).timetuple())
+            except ValueError:  # "June 31", month 13
+                continue
+            if day not in days:
+                days.append(day)
+    return days

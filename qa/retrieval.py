@@ -18,8 +18,11 @@ from newsdesk.articles import Chunk
 from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.store import ArticleStore
-from qa.query_analysis import named_sources, source_aliases
+from qa.query_analysis import DAY, named_days, named_sources, source_aliases
 
+# A question naming a source and a day gets that source's best chunks from that day first, and one more slot
+# (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838).
+DATED_PICKS = 2
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 and rank 5 differ, but not by orders of magnitude
 
 
@@ -107,8 +110,15 @@ class NewsRetriever(BaseRetriever):
         """For a question naming sources, the best chunks of each named source, interleaved (s1, s2, s1, s2…),
         so every source the question cites has evidence among the first passages."""
         groups = named_sources(question, source_aliases(self._keyword_index.sources()))
-        picks = [
-            [i for i, _ in self._keyword_index.search(question, self._per_source, self._keep.narrowed_to(group))]
-            for group in groups
-        ]
+        days = named_days(question)
+        picks = []
+        for group in groups:
+            sources = self._keep.narrowed_to(group)
+            # A named day ("the TechCrunch report published on October 7, 2023") picks that day's report first.
+            dated = [
+                i for day in days
+                for i, _ in self._keyword_index.search(question, DATED_PICKS, sources.within(day, day + DAY))
+            ]
+            undated = [i for i, _ in self._keyword_index.search(question, self._per_source, sources)]
+            picks.append(list(dict.fromkeys(dated + undated))[: self._per_source + (1 if dated else 0)])
         return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]

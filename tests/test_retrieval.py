@@ -12,7 +12,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.query_analysis import named_sources, source_aliases
+from qa.query_analysis import named_days, named_sources, source_aliases
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
 from newsdesk.filters import RetrievalFilter
 from tests.conftest import SAMPLES, run_cli
@@ -84,6 +84,26 @@ def test_source_names_and_short_forms_in_questions() -> None:
     assert named_sources("Did The Verge and CNBC agree?", aliases) == [{"The Verge"}, {"Cnbc | World Business News Leader"}]
     assert named_sources("What did Fox News report?", aliases) == [{"FOX News - Health", "FOX News - Lifestyle"}]
     assert named_sources("Nothing named here", aliases) == []
+
+
+def test_days_named_in_questions() -> None:
+    assert named_days("the TechCrunch report published on October 7, 2023, and The Verge's on Oct. 28 2023") == [
+        1696636800, 1698451200]
+    assert named_days("on 7 November 2023, or 2023-12-01?") == [1699315200, 1701388800]
+    assert named_days("June 31, 2023 or in 2023") == []  # no such day; a year alone is not a day
+
+
+def test_a_named_day_picks_that_days_report_first(small_store: tuple, tmp_path: Path) -> None:
+    settings, store, index = small_store
+    later = tmp_path / "later.jsonl"
+    later.write_text('{"id": "reopen", "title": "Harbour reopens", "source": "Coast Times", "published_at": '
+                     '"2023-11-20T09:00:00Z", "text": "The harbour at Port Ellen reopened on Monday after repairs."}\n')
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(later)]))
+    retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, per_source=1)
+    asked = "What did the Coast Times report {} say about the storm-hit harbour at Port Ellen?"
+    first = chunk_from_node(retriever.retrieve(asked.format("on November 20, 2023"))[0])
+    assert first.article_id == "reopen"
+    assert chunk_from_node(retriever.retrieve(asked.format("in the autumn"))[0]).article_id == "storm"
 
 
 def test_filters_restrict_keyword_and_dense_search(small_store: tuple) -> None:

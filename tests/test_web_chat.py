@@ -142,8 +142,8 @@ def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, brows
 def test_a_waiting_user_sees_their_place_in_the_queue(seed_store: Path, smollm2: Path, browser_page: object) -> None:
     proc, url = start_chat(seed_store, "--llm-gguf", str(smollm2))
     first = browser_page
-    second = first.context.browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     try:
+        second = first.context.browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         for page in (first, second):
             page.goto(url)
             page.locator("#question textarea").wait_for(timeout=30_000)

@@ -1,0 +1,107 @@
+"""Retrieval benchmark: the MultiHop-RAG dev metrics table, and retrieval latency on a synthetic 100k-chunk store.
+
+    .venv/bin/python bench/retrieval.py [--data-dir DIR] [--copies 11] [--queries 300]
+
+The dev metrics (paper protocol, top-10 chunks as stored) come from the cached eval store of the 609 articles,
+which is ingested under the data dir the first time (about 10 minutes here). The latency store is that corpus
+repeated ``--copies`` times under varied article ids (9,135 chunks x 11 = 100,485), written with the stored
+vectors, so building it needs no embedding; it is kept under the data dir for the next run. Latency is the whole
+``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source picks + similarity lookup),
+timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import newsdesk  # noqa: E402,F401
+from eval.corpus import store_for_articles  # noqa: E402
+from eval.metrics import percentile  # noqa: E402
+from eval.run import evaluate_question, metrics_for  # noqa: E402
+from eval.sets import load_set  # noqa: E402
+from newsdesk.articles import Chunk  # noqa: E402
+from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
+from newsdesk.keyword_index import KeywordIndex  # noqa: E402
+from newsdesk.settings import Settings, load_settings  # noqa: E402
+from newsdesk.store import ArticleStore, open_store  # noqa: E402
+from qa.engine import Newsdesk  # noqa: E402
+
+SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
+COLUMNS = ["hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10"]
+
+
+def no_llm() -> None:
+    raise RuntimeError("retrieval needs no answer model")
+
+
+def copied_store(source: ArticleStore, settings: Settings, copies: int) -> Settings:
+    """Settings of a store holding ``source`` ``copies`` times (copy 0 under the original ids)."""
+    big = settings.replace(data_dir=settings.data_dir / f"bench-retrieval-x{copies}", chroma_url=None)
+    store = open_store(big)
+    wanted = source.count() * copies
+    if store.count() != wanted:
+        print(f"building a {wanted:,}-chunk store from {source.count():,} stored chunks and their vectors…", flush=True)
+        started = time.perf_counter()
+        by_article: dict[str, list[tuple[Chunk, list[float]]]] = defaultdict(list)
+        for chunk, vector in source.all_vectors():
+            by_article[chunk.article_id].append((chunk, vector))
+        for copy in range(copies):
+            for article_id, pairs in by_article.items():
+                new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
+                chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in sorted(pairs, key=lambda p: p[0].index)]
+                vectors = [v for _, v in sorted(pairs, key=lambda p: p[0].index)]
+                store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts)
+        KeywordIndex(big.keyword_index_path).rebuild(store)
+        print(f"built in {time.perf_counter() - started:.0f}s", flush=True)
+    return big
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="where the cached eval store and the 100k store live")
+    parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
+    parser.add_argument("--questions", type=Path, default=SHARED / "questions.dev.jsonl")
+    parser.add_argument("--copies", type=int, default=11)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+
+    settings = load_settings({"data_dir": args.data_dir})
+    questions, _ = load_set(str(args.questions))
+    embed = MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
+
+    mh = store_for_articles(settings, args.articles)
+    desk = Newsdesk(mh, open_store(mh), embed, no_llm)
+    results = [evaluate_question(desk, q, retrieval_only=True) for q in questions]
+    metrics = metrics_for(results)
+    print(f"\nMultiHop-RAG dev, {desk.store.count():,} chunks (paper protocol, top 10 as stored)")
+    print("| group | n | " + " | ".join(COLUMNS) + " |\n|---|---|" + "---|" * len(COLUMNS))
+    for name, group in [("all", metrics), *metrics["by_type"].items()]:
+        r = group["retrieval"]
+        print(f"| {name} | {r['n']} | " + " | ".join("-" if r[c] is None else f"{r[c]:.3f}" for c in COLUMNS) + " |")
+
+    big = copied_store(desk.store, mh, args.copies)
+    big_desk = Newsdesk(big, open_store(big), embed, no_llm)
+    asked = [q.question for q in questions if q.question][: args.queries]
+    for question in asked[:10]:  # warm-up: index load, first query
+        big_desk.retrieve(question)
+    seconds = []
+    for question in asked:
+        started = time.perf_counter()
+        big_desk.retrieve(question)
+        seconds.append(time.perf_counter() - started)
+    ms = [s * 1000 for s in seconds]
+    print(f"\nretrieval latency, {big_desk.store.count():,} chunks, {len(ms)} questions: "
+          f"p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, max {max(ms):.0f} ms; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
