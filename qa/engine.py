@@ -8,7 +8,7 @@ cited answer; ``Newsdesk.ask`` is the same journey, collected.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Generator, Iterator, Union
 
 from llama_index.core import Settings as LlamaSettings
@@ -28,6 +28,7 @@ from qa.evidence import select_evidence
 from qa.lexical import support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages, short_answer_messages
+from qa.query_analysis import read_question
 from qa.retrieval import NewsRetriever, chunk_from_node
 from qa.yes_no import decide, explain, is_yes_no
 
@@ -110,11 +111,13 @@ class Newsdesk:
         answered = [(t.question, t.answer) for t in history or [] if t.answer != REFUSAL]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
         found = self.retrieve(standalone, top_k, keep)
+        reading = asdict(read_question(standalone, self.keyword_index.sources()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         yield SourcesFound(evidence, standalone)
         if not evidence:
             log.info("no passage is close to the question in meaning or words; refusing")
-            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
+            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone,
+                                  understood=reading))
             return
         if is_yes_no(standalone):
             verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch)
@@ -122,7 +125,7 @@ class Newsdesk:
             text, citations = explain(verdict)
             yield TextDelta(text)
             yield Finished(Answer(question, text, citations, passages=evidence, standalone_question=standalone,
-                                  short_answer="Yes" if verdict.yes else "No"))
+                                  short_answer="Yes" if verdict.yes else "No", understood=reading))
             return
         shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch)
         messages = build_messages(standalone, shown)
@@ -134,7 +137,7 @@ class Newsdesk:
         answer = self._finish(question, standalone, text, evidence)
         if not answer.refused:
             answer = replace(answer, short_answer=self._short_answer(messages, text, standalone))
-        yield Finished(answer)
+        yield Finished(replace(answer, understood=reading))
 
     def ask(
         self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import calendar
 import re
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from typing import Iterable
 
 _SUFFIXES = re.compile(r"\s*(\||:| - | – ).*$")
@@ -73,3 +74,21 @@ def named_days(question: str) -> list[int]:
             if day not in days:
                 days.append(day)
     return days
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What retrieval understood of a question, for ``newsdesk ask --json``: the stored sources each mention
+    names, and the days named (ISO dates)."""
+
+    sources: list[list[str]]
+    days: list[str]
+
+
+def read_question(question: str, stored_sources: Iterable[str]) -> Reading:
+    groups = named_sources(question, source_aliases(stored_sources))
+    return Reading([sorted(group) for group in groups], [_iso_day(day) for day in named_days(question)])
+
+
+def _iso_day(day: int) -> str:
+    return datetime.fromtimestamp(day, tz=timezone.utc).date().isoformat()

@@ -20,8 +20,14 @@ from qa.citations import citation, split_sentences
 from qa.lexical import content_words
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
-_YES_NO = re.compile(rf"^\s*({_AUXILIARY})\b", re.I)
-_LEADING = re.compile(rf"^\s*({_AUXILIARY})\s+(there\s+)?", re.I)
+# "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"
+_YES_NO = re.compile(
+    rf"^\s*(?:(?P<lead>(?:between|after|before|following|since|when|while|in)\b[^?]*?),\s*)?(?P<aux>{_AUXILIARY})\s+"
+    r"(?:there\s+)?",
+    re.I,
+)
+# "…, or does it claim …?", "consistent or inconsistent": a choice between answers, not a yes/no question.
+_CHOICE = re.compile(rf",?\s+or\s+(?:{_AUXILIARY})\b|\b(\w+)\s+or\s+(?:in|un|non-?)?\1\b|\bor\s+(?:not|the other)\b", re.I)
 _CONNECTORS = re.compile(
     r",?\s+(?:while|whereas|in contrast to|compared to|compared with|similar(?:ly)? to how|similar to|and does|"
     r"and did|and do|and is|and was|but)\s+",
@@ -40,8 +46,9 @@ Embed = Callable[[list[str]], list[list[float]]]
 
 
 def is_yes_no(question: str) -> bool:
-    """Questions that open with an auxiliary verb ("Does the article suggest…", "Was there…") want Yes or No."""
-    return bool(_YES_NO.match(question))
+    """Questions whose main clause opens with an auxiliary verb ("Does the article suggest…", "After the report
+    on …, did …") and that offer no choice of answers want Yes or No."""
+    return bool(_YES_NO.match(question)) and not _CHOICE.search(question)
 
 
 def negated(text: str) -> bool:
@@ -62,17 +69,30 @@ class Verdict:
     reason: str  # why, in a few words: shown in logs and in the answer
 
 
+def _clauses(question: str) -> tuple[str, str, str]:
+    """(leading preposition, leading clause, main clause without its auxiliary): "After X reported A, did Y
+    report B?" gives ("after", "X reported A", "Y report B")."""
+    text = question.strip().rstrip("?")
+    match = _YES_NO.match(text)
+    if not match:
+        return "", "", text
+    lead = match.group("lead") or ""
+    preposition, _, rest = lead.partition(" ")
+    return preposition.lower(), rest.strip(" ,"), text[match.end():].strip()
+
+
 def claims_of(question: str) -> list[str]:
-    """The claims a yes/no question makes, split at its connectives ("…, while …", "… before …")."""
-    body = _LEADING.sub("", question.strip().rstrip("?"))
+    """The claims a yes/no question makes, split at its connectives ("…, while …", "… before …") and its
+    leading clause ("After X reported A, did …")."""
+    _, lead, body = _clauses(question)
     parts = [p for piece in _CONNECTORS.split(body) for p in _ORDER.split(piece) if p.lower() not in ("before", "after")]
-    claims = [p.strip(" ,") for p in parts if len(p.split()) >= MIN_CLAIM_WORDS]
+    claims = [p.strip(" ,") for p in [lead, *parts] if len(p.split()) >= MIN_CLAIM_WORDS]
     return claims or [body]
 
 
 def _ordering(question: str) -> tuple[str, str, str] | None:
     """(first claim, 'before' or 'after', second claim) for a question that orders two reports in time."""
-    body = _LEADING.sub("", question.strip().rstrip("?"))
+    _, _, body = _clauses(question)  # a leading "After X reported A, did Y …" mostly asks about consistency
     parts = _ORDER.split(body)
     if len(parts) != 3 or min(len(parts[0].split()), len(parts[2].split())) < MIN_CLAIM_WORDS:
         return None

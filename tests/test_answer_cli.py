@@ -60,11 +60,14 @@ def test_eval_json_shape_with_small_model(seed_store: Path, smollm2: Path) -> No
     result = run_cli("eval", str(SEED_SET), "--json", "--llm-gguf", str(smollm2), data_dir=seed_store)
     assert result.code == 0, result.stderr
     metrics = result.json()
-    assert metrics["n"] == 10
-    assert set(metrics["answers"]) >= {"accuracy", "refusal_accuracy"}
+    assert metrics["n"] == 13
+    assert set(metrics["answers"]) >= {"accuracy", "refusal_accuracy", "yes_no_accuracy", "always_yes_baseline"}
     assert 0.0 <= metrics["answers"]["accuracy"] <= 1.0
-    assert metrics["retrieval"]["n"] == 8 and metrics["retrieval"]["hits@4"] == 1.0
-    assert set(metrics["by_type"]) == {"seed", "null_query", "follow_up"}
+    assert metrics["retrieval"]["n"] == 11 and metrics["retrieval"]["hits@4"] == 1.0
+    assert set(metrics["by_type"]) == {"seed", "null_query", "follow_up", "yes_no"}
+    # Yes/no questions are decided from the passages, whatever the model: two Yes and one No, all right.
+    yes_no = metrics["by_type"]["yes_no"]["answers"]
+    assert yes_no["yes_no_accuracy"] == 1.0 and yes_no["always_yes_baseline"] == pytest.approx(2 / 3, abs=1e-3)
 
 
 @pytest.mark.slow
@@ -75,6 +78,7 @@ def test_seed_question_answered_correctly_with_default_model(seed_store: Path) -
     assert not answer["refused"]
     for fact in ("Robinson", "June 29", "July 2", "[1]"):
         assert fact in answer["answer"]
+    assert "Robinson" in answer["short_answer"] and len(answer["short_answer"].split()) <= 12
     assert_markers_map_to_citations(answer)
     first = answer["citations"][0]
     assert first["article_id"] == SEED_ARTICLE_ID and first["title"] == "Pakistan, US aim to start a new partnership"

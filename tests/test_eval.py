@@ -13,6 +13,7 @@ import pytest
 from eval.compare import compare_runs
 from eval.metrics import average_precision, evidence_recall, lenient_correct, token_f1
 from eval.sets import load_set, select
+from eval.run import QuestionResult, summarise
 from tests.conftest import REPO, SHARED, run_cli
 
 SEED_SET = REPO / "eval" / "sets" / "seed.jsonl"
@@ -70,22 +71,24 @@ def test_eval_run_resumes_after_a_kill_and_writes_the_report(seed_store: Path, s
 
     resumed = run_cli(*args, "--json", data_dir=seed_store)
     assert resumed.code == 0, resumed.stderr
-    assert "resumed: 3 questions were already finished, 7 run now" in resumed.stderr
+    assert "resumed: 3 questions were already finished, 10 run now" in resumed.stderr
     ids = [json.loads(line)["id"] for line in (out / "results.jsonl").read_text().splitlines()]
-    assert sorted(ids) == sorted(f"seed-{i:02d}" for i in range(1, 11))
+    assert sorted(ids) == sorted(f"seed-{i:02d}" for i in range(1, 14))
 
     metrics = resumed.json()
-    assert metrics["n"] == 10
+    assert metrics["n"] == 13
     assert set(metrics["retrieval"]) == {"hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10", "n"}
-    assert set(metrics["answers"]) == {"accuracy", "lenient_accuracy", "token_f1", "refusal_accuracy", "false_refusal_rate",
-                                       "citation_precision", "unsupported_rate", "n"}
-    assert set(metrics["latency"]) == {"p50_s", "p95_s"} and set(metrics["by_type"]) == {"seed", "null_query", "follow_up"}
+    assert set(metrics["answers"]) == {"accuracy", "lenient_accuracy", "token_f1", "yes_no_accuracy", "always_yes_baseline",
+                                       "refusal_accuracy", "false_refusal_rate", "citation_precision", "unsupported_rate",
+                                       "n"}
+    assert set(metrics["latency"]) == {"p50_s", "p95_s"}
+    assert set(metrics["by_type"]) == {"seed", "null_query", "follow_up", "yes_no"}
     assert metrics["retrieval"]["hits@4"] == 1.0 and metrics["answers"]["refusal_accuracy"] == 1.0
     for name in ("report.md", "report.html", "by_type.png", "latency.png", "ranks.png", "metrics.json", "config.json"):
         assert (out / name).stat().st_size > 0, name
     assert (out / "by_type.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = (out / "report.md").read_text()
-    assert "| all | 10 |" in report and "git_commit" in report and "## The" in report
+    assert "| all | 13 |" in report and "git_commit" in report and "## The" in report
 
     different = run_cli(*args, "--top-k", "3", data_dir=seed_store)
     assert different.code == 2 and "holds a run with a different configuration (top_k)" in different.stderr
@@ -97,7 +100,7 @@ def test_retrieval_only_run(seed_store: Path, tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     metrics = result.json()
     assert metrics["answers"]["n"] == 0 and metrics["answers"]["accuracy"] is None
-    assert metrics["retrieval"]["n"] == 8 and metrics["retrieval"]["mrr@10"] == 1.0
+    assert metrics["retrieval"]["n"] == 11 and metrics["retrieval"]["mrr@10"] == 1.0
 
 
 def write_run(folder: Path, correct: dict[str, bool], accuracy: float) -> None:
@@ -121,3 +124,15 @@ def test_compare_lists_deltas_and_flipped_questions(tmp_path: Path, data_dir: Pa
     assert "right → wrong (1): q1" in printed.stdout and "wrong → right (1): q2" in printed.stdout
     missing = run_cli("eval", "compare", str(tmp_path / "a"), str(tmp_path / "nope"), data_dir=data_dir)
     assert missing.code == 2 and "no metrics.json" in missing.stderr
+
+
+def test_yes_no_accuracy_is_reported_beside_the_always_yes_baseline() -> None:
+    def result(i: int, gold: str, correct: bool) -> QuestionResult:
+        return QuestionResult(id=f"q{i}", question_type="t", question="q", gold=gold, unanswerable=False, seconds=1.0,
+                              prediction="p", short_answer="p", refused=False, correct=correct)
+
+    answers = summarise([result(1, "Yes", True), result(2, "no", True), result(3, "No.", False),
+                         result(4, "Yes", False), result(5, "Imran Khan", True)])["answers"]
+    assert answers["yes_no_accuracy"] == 0.5  # of the four yes/no questions, the Imran Khan one left out
+    assert answers["always_yes_baseline"] == 0.5
+    assert answers["accuracy"] == 0.6

@@ -17,7 +17,12 @@ def test_claims_split_at_connectives_and_order_words() -> None:
     assert claims_of("Did Fortune report the merger before The Age reported the layoffs?") == [
         "Fortune report the merger", "The Age reported the layoffs"]
     assert claims_of("Is it raining?") == ["it raining"]
+    assert claims_of("After Fortune reported the bank merger, did The Age report the layoffs?") == [
+        "Fortune reported the bank merger", "The Age report the layoffs"]
     assert is_yes_no("Was there a change?") and not is_yes_no("Who was there?")
+    assert is_yes_no("Between the Verge report on May 1 and the Fortune one, was there a change in tone?")
+    assert not is_yes_no("Does the article say it rose, or does it say it fell?")  # a choice, not yes/no
+    assert not is_yes_no("Was the coverage consistent or inconsistent?")
     assert negated("did the club fail to report") and negated("there was no change")
     assert not negated("the club reported a change")
 

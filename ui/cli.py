@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer one question", description="Answer a question from the stored articles, citing them as [n].")
     ask.add_argument("question", help="the question, in quotes")
-    ask.add_argument("--json", action="store_true", help="print {short_answer, answer, citations, refused, standalone_question} as JSON")
+    ask.add_argument("--json", action="store_true", help="print {short_answer, answer, citations, refused, standalone_question, understood} as JSON")
     ask.add_argument("--source", action="append", dest="sources", metavar="NAME",
                      help="only articles from this source (repeatable; see: newsdesk articles list)")
     ask.add_argument("--since", help="only articles published on or after this date (e.g. 2023-10-01)")
