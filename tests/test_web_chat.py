@@ -208,6 +208,8 @@ def test_library_upload_then_ask_and_a_bad_upload(data_dir: Path, smollm2: Path,
     page = browser_page
     try:
         page.goto(url)  # type: ignore[attr-defined]
+        ask(page, "When did the harbour at Port Ellen reopen?")
+        page.locator("#chat").get_by_text("The store is empty.").wait_for(timeout=30_000)  # type: ignore[attr-defined]
         page.get_by_role("tab", name="Library").click()  # type: ignore[attr-defined]
         page.locator("#upload input[type=file]").set_input_files([str(good), str(bad)])  # type: ignore[attr-defined]
         page.locator("#ingest-files").click()  # type: ignore[attr-defined]
@@ -224,6 +226,22 @@ def test_library_upload_then_ask_and_a_bad_upload(data_dir: Path, smollm2: Path,
         final = page.locator("#sources .answer-sources, #sources .nearest-passages")  # type: ignore[attr-defined]
         final.wait_for(timeout=120_000)
         assert "Harbour reopens after storm" in final.inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_an_unreachable_answer_server_is_a_message_in_the_chat(seed_store: Path, browser_page: object) -> None:
+    llm_url = f"http://127.0.0.1:{free_port()}/v1"
+    proc, url = start_chat(seed_store, "--llm-url", llm_url)
+    page = browser_page
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        ask(page, "Who is visiting Pakistan and when?")
+        message = page.locator("#chat").get_by_text("Newsdesk could not answer")  # type: ignore[attr-defined]
+        message.wait_for(timeout=60_000)
+        text = page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+        assert f"the answer server at {llm_url} failed" in text and "Traceback" not in text
     finally:
         proc.terminate()
         proc.wait(timeout=30)

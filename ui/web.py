@@ -44,6 +44,7 @@ document.addEventListener("click", (event) => {
 }, true);
 </script>"""
 LIBRARY_COLUMNS = ["title", "source", "date", "chunks", "id"]
+EMPTY_STORE = "**The store is empty.** Add articles in the Library tab, or with `newsdesk ingest PATH`."
 
 
 def _card(n: int | str, title: str, source: str, published_at: str, url: str, quote: str) -> str:
@@ -123,6 +124,10 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             return
         keep = RetrievalFilter(frozenset(sources) if sources else None, _day_ts(since, "From"), _day_ts(until, "Until"))
         chat = chat + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        if desk.store.count() == 0:
+            chat[-1] = {"role": "assistant", "content": EMPTY_STORE}
+            yield "", chat, turns, gr.update()
+            return
         yield "", chat, turns, "<p>Searching the articles…</p>"
         try:
             text = ""
