@@ -31,7 +31,7 @@ from qa.engine import Finished, Newsdesk, TextDelta, Turn  # noqa: E402
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 
 
-def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tuple[float | None, float]]) -> None:
+def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tuple[float | None, float, bool]]) -> None:
     for q in questions:
         before = getattr(desk.llm, "last_timings", {})
         started = time.perf_counter()
@@ -47,7 +47,7 @@ def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tu
         prompt = f"{timings.get('prompt_n', 0) + timings.get('cache_n', 0)} ({timings.get('cache_n', 0)} cached)" if timings else "-"
         print(f"{label:<5} {q.id:<10} prompt {prompt:<18} ttft {first if first is not None else float('nan'):6.2f}s "
               f"total {total:6.2f}s  {'refused' if answer.refused else 'answered'}")
-        rows.append((first, total))
+        rows.append((first, total, bool(timings)))
 
 
 def seed_desk(settings: Settings, folder: str) -> Newsdesk:
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
     args = parser.parse_args()
     settings = load_settings({"data_dir": args.data_dir})
-    rows: list[tuple[float | None, float]] = []
+    rows: list[tuple[float | None, float, bool]] = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
         desk = seed_desk(settings, folder)
         started = time.perf_counter()
@@ -75,11 +75,14 @@ def main() -> None:
     mh_settings = store_for_articles(settings, args.articles)
     mh_desk = Newsdesk(mh_settings, open_store(mh_settings), desk.embed_model, desk.llm)  # the loaded models, shared
     run(mh_desk, select(multihop, sample=20, seed=7), "mhr", rows)
-    ttft = [f for f, _ in rows if f is not None]
-    totals = [t for _, t in rows]
-    print(f"\n{len(rows)} questions; time to first token p50 {percentile(ttft, 50):.2f}s p95 {percentile(ttft, 95):.2f}s "
-          f"({len(rows) - len(ttft)} refused before the model); total p50 {percentile(totals, 50):.2f}s "
-          f"p95 {percentile(totals, 95):.2f}s")
+    generated = [r for r in rows if r[2]]
+    print()
+    for name, group in (("all questions", rows), ("answers the model wrote", generated)):
+        ttft = [f for f, _, _ in group if f is not None]
+        totals = [t for _, t, _ in group]
+        print(f"{name}: {len(group)}; time to first token p50 {percentile(ttft, 50):.2f}s p95 {percentile(ttft, 95):.2f}s "
+              f"({len(group) - len(ttft)} without text: refused); total p50 {percentile(totals, 50):.2f}s "
+              f"p95 {percentile(totals, 95):.2f}s")
 
 
 if __name__ == "__main__":

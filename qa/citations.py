@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from qa.answer import Citation, Passage
-from qa.lexical import content_words, support
+from qa.lexical import content_words, specifics, support
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
@@ -70,17 +70,25 @@ def quote_for(sentences: list[str], passage_text: str, max_sentences: int = 2) -
 def _supporting(sentence: str, claimed: list[int], passages: dict[int, Passage], question: str) -> list[int]:
     """The passage numbers this sentence may cite: the model's own markers if they hold up, else the best match.
 
-    Support is judged on what the sentence adds to the question (its new names, numbers and terms); a sentence
-    that only restates the question, or a bare "Yes.", is judged on the question's words instead.
+    Support is judged on what the sentence adds to the question (its new names, numbers and terms), and every
+    name and number it adds must be in the source; a sentence that only restates the question is judged on the
+    question's words instead.
     """
-    novel = content_words(sentence) - content_words(question)
+    asked = content_words(question)
+    novel = content_words(sentence) - asked
     claim = " ".join(sorted(novel)) if novel else f"{sentence} {question}"
     # A sentence adding nothing to the question ("Yes.") needs only the passage closest to the question.
     threshold = SUPPORT_THRESHOLD if novel else 1e-9
-    kept = [n for n in claimed if n in passages and support(claim, passages[n].chunk.text) >= threshold]
+    # Every name and number the sentence adds must be in the source: "Kim Jong Nam" from nowhere is not cited.
+    names = specifics(sentence) - asked
+    candidates = {
+        n: p for n, p in passages.items()
+        if names <= content_words(f"{p.chunk.title} {p.chunk.source} {p.chunk.text}")
+    }
+    kept = [n for n in claimed if n in candidates and support(claim, candidates[n].chunk.text) >= threshold]
     if kept:
         return kept
-    scored = [(support(claim, p.chunk.text), p.number) for p in passages.values()]
+    scored = [(support(claim, p.chunk.text), p.number) for p in candidates.values()]
     score, best = max(scored, default=(0.0, 0))
     return [best] if score >= threshold else []
 

@@ -37,3 +37,11 @@ def support(sentence: str, passage_text: str) -> float:
     if not claim:
         return 0.0
     return len(claim & content_words(passage_text)) / len(claim)
+
+
+def specifics(text: str) -> set[str]:
+    """The names and numbers in a sentence (capitalised words after its first, anything with a digit), in
+    ``content_words`` form: the words a source must hold before it can be cited for the sentence."""
+    tokens = _WORD.findall(_MARKERS.sub(" ", text))
+    picked = {t for i, t in enumerate(tokens) if any(c.isdigit() for c in t) or (i > 0 and t[:1].isupper())}
+    return content_words(" ".join(picked))

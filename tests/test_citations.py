@@ -62,3 +62,13 @@ def test_refusal_wording_is_recognised() -> None:
     assert is_refusal("The articles don't say.")
     assert is_refusal("The sources do not mention the amount.")
     assert not is_refusal("Robinson is visiting from June 29 to July 2.")
+
+
+def test_a_name_or_number_missing_from_every_source_leaves_the_sentence_uncited() -> None:
+    question = "Who is the minister at the center of the trade talks?"
+    text, citations = cite("The minister at the center of the trade talks is Kim Jong Nam [1].", [ROBINSON, PRICE], question)
+    assert text == "The minister at the center of the trade talks is Kim Jong Nam." and citations == []
+    dates, _ = cite("Robinson is in Pakistan from June 29 to July 9 [1].", [ROBINSON, PRICE])
+    assert dates == "Robinson is in Pakistan from June 29 to July 9."  # July 9: not what the source says
+    named, cited = cite("Ned Price of the US State Department said it is vital [1].", [ROBINSON, PRICE], question)
+    assert named.endswith("vital [1].") and cited[0].article_id == "a2"
