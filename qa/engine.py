@@ -25,7 +25,7 @@ from qa.answer import Answer, Passage
 from qa.citations import cite, is_refusal, strip_markers
 from qa.condense import standalone_question
 from qa.evidence import select_evidence
-from qa.lexical import support
+from qa.lexical import content_words, specifics, support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages, short_answer_messages
 from qa.query_analysis import read_question
@@ -136,7 +136,14 @@ class Newsdesk:
             text = yield from self._generate(messages)
         answer = self._finish(question, standalone, text, evidence)
         if not answer.refused:
-            answer = replace(answer, short_answer=self._short_answer(messages, text, standalone))
+            short = self._short_answer(messages, text, standalone)
+            unfounded = specifics(f"Answer: {short}") - content_words(standalone) - content_words(
+                " ".join(f"{p.chunk.title} {p.chunk.source} {p.chunk.text}" for p in evidence))
+            if unfounded:  # the answer itself names what no passage holds ("Kim Jong Nam"): a guess, not an answer
+                log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
+                answer = Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
+            else:
+                answer = replace(answer, short_answer=short)
         yield Finished(replace(answer, understood=reading))
 
     def ask(

@@ -130,3 +130,12 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
     denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
     assert denied.short_answer == "No" and denied.answer.startswith("No, ")
     assert "vital" in denied.citations[0].quote
+
+
+def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Todd D. Robinson is in Pakistan from June 29 to July 2.")
+    llm.short = "Kim Jong Nam"
+    answer = desk.ask("Who is visiting Pakistan and when?")
+    assert answer.refused and answer.answer == REFUSAL and answer.short_answer == ""
+    llm.short = "Todd D. Robinson, June 29 to July 2"
+    assert desk.ask("Who is visiting Pakistan and when?").short_answer == "Todd D. Robinson, June 29 to July 2"
