@@ -12,6 +12,7 @@ import re
 
 from qa.answer import Citation, Passage
 from qa.lexical import content_words, specifics, support
+from qa.relative_dates import with_dates
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
@@ -81,16 +82,24 @@ def _supporting(sentence: str, claimed: list[int], passages: dict[int, Passage],
     threshold = SUPPORT_THRESHOLD if novel else 1e-9
     # Every name and number the sentence adds must be in the source: "Kim Jong Nam" from nowhere is not cited.
     names = specifics(sentence) - asked
-    candidates = {
-        n: p for n, p in passages.items()
-        if names <= content_words(f"{p.chunk.title} {p.chunk.source} {p.chunk.text}")
-    }
-    kept = [n for n in claimed if n in candidates and support(claim, candidates[n].chunk.text) >= threshold]
+    candidates = {n: p for n, p in passages.items() if names <= source_words(p)}
+    kept = [n for n in claimed if n in candidates and support(claim, _dated_text(candidates[n])) >= threshold]
     if kept:
         return kept
-    scored = [(support(claim, p.chunk.text), p.number) for p in candidates.values()]
+    scored = [(support(claim, _dated_text(p)), p.number) for p in candidates.values()]
     score, best = max(scored, default=(0.0, 0))
     return [best] if score >= threshold else []
+
+
+def _dated_text(passage: Passage) -> str:
+    """The passage text with the dates its relative words stand for ("on Monday" in an article of Wednesday,
+    October 4, 2023 vouches for "October 2, 2023")."""
+    return with_dates(passage.chunk.text, passage.chunk.published_at)
+
+
+def source_words(passage: Passage) -> set[str]:
+    """Every word a passage can vouch for: its article's title and source, and its dated text."""
+    return content_words(f"{passage.chunk.title} {passage.chunk.source} {_dated_text(passage)}")
 
 
 def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str, list[Citation]]:

@@ -22,7 +22,7 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
-from qa.citations import cite, is_refusal, strip_markers
+from qa.citations import cite, is_refusal, source_words, strip_markers
 from qa.condense import standalone_question
 from qa.evidence import select_evidence
 from qa.lexical import content_words, specifics, support
@@ -137,8 +137,8 @@ class Newsdesk:
         answer = self._finish(question, standalone, text, evidence)
         if not answer.refused:
             short = self._short_answer(messages, text, standalone)
-            unfounded = specifics(f"Answer: {short}") - content_words(standalone) - content_words(
-                " ".join(f"{p.chunk.title} {p.chunk.source} {p.chunk.text}" for p in evidence))
+            unfounded = specifics(f"Answer: {short}") - content_words(standalone) - set().union(
+                *(source_words(p) for p in evidence))
             if unfounded:  # the answer itself names what no passage holds ("Kim Jong Nam"): a guess, not an answer
                 log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
                 answer = Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)

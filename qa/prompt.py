@@ -7,6 +7,7 @@ from __future__ import annotations
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
 from qa.answer import Passage
+from qa.relative_dates import with_dates
 
 REFUSAL = "The articles don't say."
 
@@ -34,7 +35,7 @@ def build_messages(question: str, passages: list[Passage], allow_refusal: bool =
     """The system prompt, then the numbered sources and the (standalone) question: no chat history, since a
     follow-up has already been rewritten to stand on its own. Without ``allow_refusal`` the prompt offers no
     way out: for a second try when the model refused passages that hold the question's words."""
-    sources = "\n\n".join(f"{source_label(p)}\n{p.chunk.text}" for p in passages)
+    sources = "\n\n".join(f"{source_label(p)}\n{with_dates(p.chunk.text, p.chunk.published_at)}" for p in passages)
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_PROMPT if allow_refusal else ANSWER_ONLY_PROMPT),
         ChatMessage(role=MessageRole.USER, content=f"Sources:\n\n{sources}\n\nQuestion: {question}"),
