@@ -9,6 +9,7 @@ from newsdesk import failpoints
 from newsdesk.articles import Chunk
 from newsdesk.settings import Settings
 
+PAGE = 5000  # chunks per read when the whole collection is read
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says which store and what to do."""
@@ -51,13 +52,26 @@ class ArticleStore:
         self._collection = collection
         self.location = location
 
+    def _get_all(self, include: list[str]) -> dict[str, list[Any]]:
+        """The whole collection, read a page at a time: one get() of everything fails past ~30k chunks in
+        embedded Chroma ("too many SQL variables")."""
+        pages: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=PAGE, offset=offset)
+            for key in pages:
+                pages[key].extend(got[key] if got[key] is not None else [])
+            if len(got["ids"]) < PAGE:
+                return pages
+            offset += PAGE
+
     def count(self) -> int:
         return int(self._collection.count())
 
     def article_versions(self) -> dict[str, str | None]:
         """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
         killed half-way): one read of all chunk metadata, so re-ingesting a large unchanged corpus is fast."""
-        got = self._collection.get(include=["metadatas"])
+        got = self._get_all(["metadatas"])
         chunks: dict[str, list[dict[str, Any]]] = {}
         for meta in got["metadatas"] or []:
             chunks.setdefault(str(meta["article_id"]), []).append(meta)
@@ -121,12 +135,12 @@ class ArticleStore:
         ]
 
     def all_chunks(self) -> list[Chunk]:
-        got = self._collection.get(include=["documents", "metadatas"])
+        got = self._get_all(["documents", "metadatas"])
         return [_chunk_from(t, m) for t, m in zip(got["documents"], got["metadatas"])]
 
     def all_vectors(self) -> list[tuple[Chunk, list[float]]]:
         """Every chunk with its stored vector: copying a store this way needs no embedding model."""
-        got = self._collection.get(include=["documents", "metadatas", "embeddings"])
+        got = self._get_all(["documents", "metadatas", "embeddings"])
         return [(_chunk_from(t, m), list(v)) for t, m, v in zip(got["documents"], got["metadatas"], got["embeddings"])]
 
     def similar_chunks(self, chunk_ids: Sequence[str], embedding: Sequence[float]) -> list[tuple[Chunk, float]]:
@@ -146,7 +160,7 @@ class ArticleStore:
         return sorted(chunks, key=lambda c: c.index)
 
     def articles(self) -> list[StoredArticle]:
-        got = self._collection.get(include=["metadatas"])
+        got = self._get_all(["metadatas"])
         by_id: dict[str, StoredArticle] = {}
         counts: dict[str, int] = {}
         for meta in got["metadatas"] or []:

@@ -126,3 +126,15 @@ def test_ask_filters_from_the_cli(seed_store: Path) -> None:
     assert result.code == 0 and result.json()["refused"] is True  # nothing from that source: refused, no model needed
     bad = run_cli("ask", "Anything?", "--since", "not a date", data_dir=seed_store)
     assert bad.code == 2 and "--since: unrecognised date 'not a date'" in bad.stderr
+
+
+def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsdesk.store
+
+    _, store, index = small_store
+    everything = {c.chunk_id for c in store.all_chunks()}
+    monkeypatch.setattr(newsdesk.store, "PAGE", 2)  # embedded Chroma refuses one read of ~30k+ chunks
+    assert {c.chunk_id for c in store.all_chunks()} == everything and len(everything) == store.count() > 2
+    assert len(store.all_vectors()) == store.count() and len(store.articles()) == 3
+    index.rebuild(store)
+    assert index.search("Dunmore bridge", 3)[0][0] == "bridge#0"
