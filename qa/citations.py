@@ -26,6 +26,7 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 SUPPORT_THRESHOLD = 0.5
+UNSUPPORTED = "[unsupported]"  # put where a sentence no source supports would have its markers
 
 
 def is_refusal(text: str) -> bool:
@@ -118,7 +119,7 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
             if number not in order:
                 order.append(number)
             claims.setdefault(number, []).append(bare)
-        marks = "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(cited))
+        marks = "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(cited)) or UNSUPPORTED
         out.append(_attach(bare, marks))
     citations = [
         citation(i + 1, by_number[number], quote_for(claims[number], by_number[number].chunk.text))

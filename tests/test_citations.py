@@ -23,7 +23,7 @@ def test_unmarked_sentence_gets_the_supporting_source() -> None:
 
 def test_marker_pointing_nowhere_is_repaired_or_dropped() -> None:
     text, citations = cite("Ned Price called it vital [7]. The moon is made of cheese [2].", [ROBINSON, PRICE])
-    assert text == "Ned Price called it vital [1]. The moon is made of cheese."
+    assert text == "Ned Price called it vital [1]. The moon is made of cheese [unsupported]."
     assert len(citations) == 1 and citations[0].article_id == "a2"
 
 
@@ -67,8 +67,8 @@ def test_refusal_wording_is_recognised() -> None:
 def test_a_name_or_number_missing_from_every_source_leaves_the_sentence_uncited() -> None:
     question = "Who is the minister at the center of the trade talks?"
     text, citations = cite("The minister at the center of the trade talks is Kim Jong Nam [1].", [ROBINSON, PRICE], question)
-    assert text == "The minister at the center of the trade talks is Kim Jong Nam." and citations == []
+    assert text == "The minister at the center of the trade talks is Kim Jong Nam [unsupported]." and citations == []
     dates, _ = cite("Robinson is in Pakistan from June 29 to July 9 [1].", [ROBINSON, PRICE])
-    assert dates == "Robinson is in Pakistan from June 29 to July 9."  # July 9: not what the source says
+    assert dates == "Robinson is in Pakistan from June 29 to July 9 [unsupported]."  # not what the source says
     named, cited = cite("Ned Price of the US State Department said it is vital [1].", [ROBINSON, PRICE], question)
     assert named.endswith("vital [1].") and cited[0].article_id == "a2"

@@ -29,4 +29,4 @@ def test_the_model_reads_the_dates_and_an_answer_giving_them_is_cited() -> None:
     text, citations = cite("The harbour reopened on October 2, 2023.", [passage], "When did the harbour reopen?")
     assert text == "The harbour reopened on October 2, 2023 [1]." and citations[0].quote == chunk.text
     wrong, _ = cite("The harbour reopened on October 9, 2023.", [passage], "When did the harbour reopen?")
-    assert wrong == "The harbour reopened on October 9, 2023."
+    assert wrong == "The harbour reopened on October 9, 2023 [unsupported]."
