@@ -136,14 +136,7 @@ class Newsdesk:
             text = yield from self._generate(messages)
         answer = self._finish(question, standalone, text, evidence)
         if not answer.refused:
-            short = self._short_answer(messages, text, standalone)
-            unfounded = specifics(f"Answer: {short}") - content_words(standalone) - set().union(
-                *(source_words(p) for p in evidence))
-            if unfounded:  # the answer itself names what no passage holds ("Kim Jong Nam"): a guess, not an answer
-                log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
-                answer = Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
-            else:
-                answer = replace(answer, short_answer=short)
+            answer = self._with_short_answer(answer, messages, text, evidence)
         yield Finished(replace(answer, understood=reading))
 
     def ask(
@@ -188,9 +181,18 @@ class Newsdesk:
             return Answer(question, REFUSAL, refused=True, passages=evidence, standalone_question=standalone)
         return Answer(question, cited, citations, refused=False, passages=evidence, standalone_question=standalone)
 
-    def _short_answer(self, messages: list[ChatMessage], reply: str, question: str) -> str:
-        """The answer in a few words, asked of the model as the next turn of the same conversation (its prompt
-        cache already holds everything before it, so this costs well under a second of prompt processing)."""
+    def _with_short_answer(
+        self, answer: Answer, messages: list[ChatMessage], reply: str, evidence: list[Passage]
+    ) -> Answer:
+        """The answer with its few-word form, asked of the model as the next turn of the same conversation (its
+        prompt cache already holds everything before it, so this costs well under a second of prompt processing).
+        A short answer naming what no passage holds ("Kim Jong Nam") is a guess, not an answer: a refusal."""
+        question = answer.standalone_question
         response = self.llm.chat(short_answer_messages(messages, reply, question))
-        first_line = strip_markers(response.message.content or "").strip().split("\n", 1)[0]
-        return first_line.strip(" .*\"'")
+        short = strip_markers(response.message.content or "").strip().split("\n", 1)[0].strip(" .*\"'")
+        unfounded = specifics(f"Answer: {short}") - content_words(question) - set().union(
+            *(source_words(p) for p in evidence))
+        if unfounded:
+            log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
+            return Answer(answer.question, REFUSAL, refused=True, passages=evidence, standalone_question=question)
+        return replace(answer, short_answer=short)
