@@ -24,6 +24,14 @@ WORD_WEIGHT = 0.05  # each shared content word adds this to a sentence's cosine 
 Embed = Callable[[list[str]], list[list[float]]]
 
 
+def closeness(
+    query: list[float], query_words: set[str], vector: list[float], sentence: str, word_weight: float
+) -> float:
+    """Cosine of two normalised MiniLM vectors plus ``word_weight`` for each content word the sentence shares with
+    the query: meaning and exact names together, since MiniLM alone is vague about names."""
+    return sum(a * b for a, b in zip(query, vector)) + word_weight * len(query_words & content_words(sentence))
+
+
 def select_evidence(question: str, passages: list[Passage], embed: Embed) -> list[Passage]:
     """The passages with their text cut down to the sentences closest to the question."""
     if sum(len(p.chunk.text.split()) for p in passages) < WHOLE_BELOW_WORDS:
@@ -36,7 +44,7 @@ def select_evidence(question: str, passages: list[Passage], embed: Embed) -> lis
     wanted = content_words(question)
     scored = sorted(
         (
-            (sum(a * b for a, b in zip(vectors[0], vector)) + WORD_WEIGHT * len(wanted & content_words(s)), pi, si)
+            (closeness(vectors[0], wanted, vector, s, WORD_WEIGHT), pi, si)
             for (pi, si, s), vector in zip(flat, vectors[1:])
         ),
         reverse=True,

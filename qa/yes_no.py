@@ -3,9 +3,9 @@
 Asked "Does A suggest X, while B reports Y?", the 1.5B model said "No" to half the questions whose claims the
 sources bear out: 0.46 on MultiHop-RAG yes/no questions, below the 0.59 of always answering "Yes". So the
 question is split into its claims; each claim is matched to the passage sentence closest to it in meaning and
-words; the answer is "No" when a claim's polarity disagrees with what its sentence says (the question asserts
-"never", "failed to", "no change", "inconsistent", and the article says the thing happened), or when the
-question orders two reports ("… before …") that the articles' dates order the other way; otherwise "Yes".
+words; the answer is "No" when a claim asserts a negation its sentence does not make (the question says "never",
+"failed to", "no change", "inconsistent", and the article says the thing happened), or when the question orders
+two reports ("… before …") that the articles' dates order the other way; otherwise "Yes".
 The sentences that decided it are quoted and cited, so a reader can check the verdict.
 """
 
@@ -17,6 +17,7 @@ from typing import Callable
 
 from qa.answer import Citation, Passage
 from qa.citations import citation, split_sentences
+from qa.evidence import closeness
 from qa.lexical import content_words
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
@@ -27,7 +28,9 @@ _YES_NO = re.compile(
     re.I,
 )
 # "…, or does it claim …?", "consistent or inconsistent": a choice between answers, not a yes/no question.
-_CHOICE = re.compile(rf",?\s+or\s+(?:{_AUXILIARY})\b|\b(\w+)\s+or\s+(?:in|un|non-?)?\1\b|\bor\s+(?:not|the other)\b", re.I)
+_CHOICE = re.compile(
+    rf",?\s+or\s+(?:{_AUXILIARY})\b|\b(\w+)\s+or\s+(?:in|un|non-?)?\1\b|\bor\s+(?:not|the other)\b", re.I
+)
 _CONNECTORS = re.compile(
     r",?\s+(?:while|whereas|in contrast to|compared to|compared with|similar(?:ly)? to how|similar to|and does|"
     r"and did|and do|and is|and was|but)\s+",
@@ -85,7 +88,9 @@ def claims_of(question: str) -> list[str]:
     """The claims a yes/no question makes, split at its connectives ("…, while …", "… before …") and its
     leading clause ("After X reported A, did …")."""
     _, lead, body = _clauses(question)
-    parts = [p for piece in _CONNECTORS.split(body) for p in _ORDER.split(piece) if p.lower() not in ("before", "after")]
+    parts = [
+        p for piece in _CONNECTORS.split(body) for p in _ORDER.split(piece) if p.lower() not in ("before", "after")
+    ]
     claims = [p.strip(" ,") for p in [lead, *parts] if len(p.split()) >= MIN_CLAIM_WORDS]
     return claims or [body]
 
@@ -101,10 +106,7 @@ def _ordering(question: str) -> tuple[str, str, str] | None:
 
 def _best_sentence(claim: str, vector: list[float], sentences: list[tuple[Passage, str, list[float]]]) -> Finding:
     words = content_words(claim)
-    passage, sentence, _ = max(
-        sentences,
-        key=lambda item: sum(a * b for a, b in zip(vector, item[2])) + WORD_WEIGHT * len(words & content_words(item[1])),
-    )
+    passage, sentence, _ = max(sentences, key=lambda item: closeness(vector, words, item[2], item[1], WORD_WEIGHT))
     return Finding(claim, passage, sentence)
 
 
@@ -136,7 +138,7 @@ def decide(question: str, passages: list[Passage], embed: Embed) -> Verdict:
 
 def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
     """The verdict and its reason, then each deciding sentence quoted under its citation:
-    'Yes, the articles bear out each claim [1][2]. The Verge, 2023-09-26: “…” [1]. TechCrunch, …: “…” [2].'"""
+    'Yes, the articles bear out each claim [1][2]. The Verge, 2023-09-26: “…” [1]. TechCrunch: “…” [2].'"""
     citations: list[Citation] = []
     quotes: list[str] = []
     for finding in verdict.findings:
