@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
+
+import numpy as np
 
 from newsdesk.articles import Chunk
 from newsdesk.filters import RetrievalFilter
@@ -37,8 +42,50 @@ def _tokenize(texts: list[str]) -> list[list[str]]:
     return _bm25s().tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """The words BM25 matches on: lower-cased, stemmed, without English stop words."""
+    return _tokenize(texts)
+
+
 def indexed_text(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    """One question's BM25 score for every chunk, computed once and then ranked under as many filters as the
+    retriever needs (the whole store, each named source, each named day): at 100k chunks, scoring is the cost,
+    ranking a subset is not."""
+
+    ids: list[str]
+    scores: np.ndarray
+    source_codes: np.ndarray
+    source_names: list[str]
+    published: np.ndarray  # epoch seconds, NaN where undated
+
+    def top(self, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
+        """Chunk ids and BM25 scores, best first, only chunks with a matching word; with ``keep``, only the chunks
+        it allows."""
+        rows = np.flatnonzero(self.scores > 0)
+        if keep is not None and not keep.is_empty:
+            rows = rows[self._allowed(keep, rows)]
+        if len(rows) > k:
+            rows = rows[np.argpartition(-self.scores[rows], k - 1)[:k]]
+        rows = rows[np.argsort(-self.scores[rows], kind="stable")]
+        return [(self.ids[int(r)], float(self.scores[r])) for r in rows]
+
+    def _allowed(self, keep: RetrievalFilter, rows: np.ndarray) -> np.ndarray:
+        allowed = np.ones(len(rows), dtype=bool)
+        if keep.sources is not None:
+            codes = [i for i, name in enumerate(self.source_names) if name in keep.sources]
+            allowed &= np.isin(self.source_codes[rows], codes)
+        published = self.published[rows]
+        with np.errstate(invalid="ignore"):  # NaN (undated) compares False: a date filter leaves it out
+            if keep.since_ts is not None:
+                allowed &= published >= keep.since_ts
+            if keep.until_ts is not None:
+                allowed &= published < keep.until_ts
+        return allowed
 
 
 class KeywordIndex:
@@ -48,8 +95,10 @@ class KeywordIndex:
         self.folder = folder
         self._model = None
         self._ids: list[str] = []
-        self._sources: list[str] = []
-        self._published: list[int | None] = []
+        self._source_names: list[str] = []
+        self._source_codes = np.zeros(0, dtype=np.int32)
+        self._published = np.zeros(0)
+        self._document_frequency = np.zeros(0, dtype=np.int64)
         self._chunk_count = -1
 
     def rebuild(self, store: ArticleStore) -> None:
@@ -76,9 +125,7 @@ class KeywordIndex:
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        self._model = model if chunks else None
-        self._ids, self._sources, self._published = meta["ids"], meta["sources"], meta["published_ts"]
-        self._chunk_count = len(chunks)
+        self._use(model if chunks else None, meta)
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
@@ -92,30 +139,47 @@ class KeywordIndex:
             saved = json.loads(meta.read_text(encoding="utf-8"))
             ids = saved.get("ids", [])
             if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
-                self._ids, self._sources, self._published = ids, saved["sources"], saved["published_ts"]
-                self._model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
-                self._chunk_count = count
+                self._use(_bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None, saved)
                 return
         self.rebuild(store)
 
+    def _use(self, model, meta: dict) -> None:  # type: ignore[no-untyped-def]
+        """Hold the model and the per-chunk columns as arrays, so a filter is a vector comparison per query."""
+        self._model = model
+        self._ids = meta["ids"]
+        self._source_names = sorted(set(meta["sources"]))
+        code = {name: i for i, name in enumerate(self._source_names)}
+        self._source_codes = np.array([code[s] for s in meta["sources"]], dtype=np.int32)
+        self._published = np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64)
+        # bm25s keeps one column of scores per vocabulary word: its length is the word's document frequency
+        self._document_frequency = np.diff(model.scores["indptr"]) if model is not None else np.zeros(0, np.int64)
+        self._chunk_count = len(self._ids)
+
     def sources(self) -> set[str]:
-        return set(self._sources)
+        return set(self._source_names)
+
+    def score_all(self, query: str) -> QueryScores | None:
+        """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
+        if self._model is None or not self._ids:
+            return None
+        tokens = [t for t in _tokenize([query])[0] if t in self._model.vocab_dict]
+        if not tokens:
+            return None
+        scores = self._model.get_scores(tokens)
+        return QueryScores(self._ids, scores, self._source_codes, self._source_names, self._published)
 
     def search(self, query: str, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
         """Chunk ids and BM25 scores, best first; with ``keep``, only the chunks it allows."""
-        if self._model is None or not self._ids:
-            return []
-        tokens = _tokenize([query])
-        if not tokens[0]:
-            return []
-        mask = None
-        if keep is not None and not keep.is_empty:
-            import numpy as np
+        scores = self.score_all(query)
+        return scores.top(k, keep) if scores is not None else []
 
-            mask = np.array([keep.allows(s, t) for s, t in zip(self._sources, self._published)], dtype=np.float32)
-            if not mask.any():
-                return []
-        documents, scores = self._model.retrieve(
-            tokens, k=min(k, len(self._ids)), show_progress=False, weight_mask=mask
-        )
-        return [(self._ids[int(d)], float(s)) for d, s in zip(documents[0], scores[0]) if s > 0]
+    def rarity(self, words: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each (tokenized) word over the indexed chunks; a word the index has never
+        seen is as rare as a word in one chunk."""
+        total = max(self._chunk_count, 1)
+        weights = {}
+        for word in words:
+            column = self._model.vocab_dict.get(word, -1) if self._model is not None else -1
+            frequency = int(self._document_frequency[column]) if 0 <= column < len(self._document_frequency) else 1
+            weights[word] = math.log((total + 1) / (max(frequency, 1) + 0.5))
+        return weights

@@ -69,6 +69,11 @@ class Settings:
         ),
     )
     per_source: int = field(default=3, metadata=_doc("Chunks taken from each source a question names, first."))
+    reorder_depth: int = field(
+        default=30,
+        metadata=_doc("Leading candidates reordered by their best-matching sentence before the top passages are taken"
+                      " (0: off)."),
+    )
     upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB."))
     min_relevance: float = field(
         default=0.3,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+import numpy as np
+
 from newsdesk import failpoints
 from newsdesk.articles import Chunk
 from newsdesk.settings import Settings
@@ -149,9 +151,12 @@ class ArticleStore:
         if not chunk_ids:
             return []
         got = self._collection.get(ids=list(chunk_ids), include=["documents", "metadatas", "embeddings"])
+        if not got["ids"]:
+            return []
+        cosines = np.asarray(got["embeddings"], dtype=np.float32) @ np.asarray(embedding, dtype=np.float32)
         return [
-            (_chunk_from(text, meta), float(sum(a * b for a, b in zip(vector, embedding))))
-            for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])
+            (_chunk_from(text, meta), float(cosine))
+            for text, meta, cosine in zip(got["documents"], got["metadatas"], cosines)
         ]
 
     def chunks_of(self, article_id: str) -> list[Chunk]:

@@ -97,7 +97,7 @@ class Newsdesk:
         s = self.settings
         retriever = NewsRetriever(
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
-            s.dense_weight, s.per_source, keep,
+            s.dense_weight, s.per_source, keep, s.reorder_depth,
         )
         nodes = retriever.retrieve(question)
         return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]

@@ -16,9 +16,10 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from newsdesk.articles import Chunk
 from newsdesk.filters import RetrievalFilter
-from newsdesk.keyword_index import KeywordIndex
+from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
 from qa.query_analysis import DAY, named_days, named_sources, source_aliases
+from qa.reorder import reorder
 
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838).
@@ -79,6 +80,7 @@ class NewsRetriever(BaseRetriever):
         dense_weight: float = 0.0,
         per_source: int = 3,
         keep: RetrievalFilter | None = None,
+        reorder_depth: int = 0,
     ) -> None:
         super().__init__()
         self._store = store
@@ -89,36 +91,39 @@ class NewsRetriever(BaseRetriever):
         self._weights = (keyword_weight, dense_weight)
         self._per_source = per_source
         self._keep = keep or RetrievalFilter()
+        self._reorder_depth = reorder_depth
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         question = query_bundle.query_str
         vector = self._embed_model.get_query_embedding(question)
         dense = self._store.query(vector, self._candidates, self._keep.chroma_where()) if self._weights[1] > 0 else []
         self._keyword_index.ensure_current(self._store)
-        keyword = self._keyword_index.search(question, self._candidates, self._keep) if self._weights[0] > 0 else []
+        scores = self._keyword_index.score_all(question)
+        keyword = scores.top(self._candidates, self._keep) if scores is not None and self._weights[0] > 0 else []
         fused = fuse([(self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense])])
-        ranked = self._per_named_source(question) + [i for i, _ in fused]
-        best = [(chunk_id, 1.0 / rank) for rank, chunk_id in enumerate(dict.fromkeys(ranked), start=1)][: self._top_k]
+        groups = named_sources(question, source_aliases(self._keyword_index.sources()))
+        picks = self._per_named_source(question, groups, scores) if scores is not None else []
+        ranked = list(dict.fromkeys(picks + [i for i, _ in fused]))[: max(self._top_k, self._reorder_depth)]
         chunks = {s.chunk.chunk_id: s.chunk for s in dense}
         similarity = {s.chunk.chunk_id: s.score for s in dense}
-        missing = [i for i, _ in best if i not in chunks]
-        for chunk, score in self._store.similar_chunks(missing, vector):
+        for chunk, score in self._store.similar_chunks([i for i in ranked if i not in chunks], vector):
             chunks[chunk.chunk_id], similarity[chunk.chunk_id] = chunk, score
-        return [node_from_chunk(chunks[i], score, similarity[i]) for i, score in best if i in chunks]
+        found = [chunks[i] for i in ranked if i in chunks]
+        if self._reorder_depth:
+            found = reorder(question, found, self._keyword_index, set().union(*groups))
+        return [
+            node_from_chunk(c, 1.0 / rank, similarity[c.chunk_id]) for rank, c in enumerate(found[: self._top_k], 1)
+        ]
 
-    def _per_named_source(self, question: str) -> list[str]:
+    def _per_named_source(self, question: str, groups: list[set[str]], scores: QueryScores) -> list[str]:
         """For a question naming sources, the best chunks of each named source, interleaved (s1, s2, s1, s2…),
         so every source the question cites has evidence among the first passages."""
-        groups = named_sources(question, source_aliases(self._keyword_index.sources()))
         days = named_days(question)
         picks = []
         for group in groups:
             sources = self._keep.narrowed_to(group)
             # A named day ("the TechCrunch report published on October 7, 2023") picks that day's report first.
-            dated = [
-                i for day in days
-                for i, _ in self._keyword_index.search(question, DATED_PICKS, sources.within(day, day + DAY))
-            ]
-            undated = [i for i, _ in self._keyword_index.search(question, self._per_source, sources)]
+            dated = [i for day in days for i, _ in scores.top(DATED_PICKS, sources.within(day, day + DAY))]
+            undated = [i for i, _ in scores.top(self._per_source, sources)]
             picks.append(list(dict.fromkeys(dated + undated))[: self._per_source + (1 if dated else 0)])
         return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_days, named_sources, source_aliases
+from qa.reorder import best_sentence_shares
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
 from newsdesk.filters import RetrievalFilter
 from tests.conftest import SAMPLES, run_cli
@@ -138,3 +140,30 @@ def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pyte
     assert len(store.all_vectors()) == store.count() and len(store.articles()) == 3
     index.rebuild(store)
     assert index.search("Dunmore bridge", 3)[0][0] == "bridge#0"
+
+
+def test_best_sentence_share_rewards_one_sentence_holding_the_question() -> None:
+    weights = {"ferri": 2.0, "port": 1.0, "ellen": 3.0, "cancel": 2.0}
+    spread = "The ferry was late. Port Ellen was busy. Ellen said so. Nothing was cancelled yet."
+    together = "Weather was poor. The ferry to Port Ellen was cancelled. Shops shut."
+    # best of "spread": "Port Ellen was busy." holds port + ellen = 4 of the 8
+    assert best_sentence_shares(weights, [spread, together, ""]) == pytest.approx([0.5, 1.0, 0.0])
+
+
+def test_reorder_puts_the_chunk_whose_sentence_answers_first(tmp_path: Path) -> None:
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    feed = tmp_path / "ferries.jsonl"
+    spread = ("Ferry news from Port Ellen. The ferry timetable changed. Port Ellen harbour was busy. "
+              "Ellen Ferry Company staff met. The storm season starts soon. Ferry ferry ferry.")
+    answer = ("Councillors met on Monday to discuss the budget for roads, schools and the new library. "
+              "They also heard that the storm cancelled the Port Ellen ferry. The meeting ended at noon.")
+    feed.write_text(json.dumps({"id": "spread", "title": "Port news", "source": "Isle Post", "text": spread}) + "\n"
+                    + json.dumps({"id": "answer", "title": "Council", "source": "Isle Post", "text": answer}) + "\n")
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
+    question = "What did the storm do to the Port Ellen ferry?"
+    plain = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=0).retrieve(question)
+    assert chunk_from_node(plain[0]).article_id == "spread"  # BM25 alone: the chunk repeating the words wins
+    reordered = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30).retrieve(question)
+    assert [chunk_from_node(n).article_id for n in reordered] == ["answer", "spread"]
