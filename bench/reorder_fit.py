@@ -30,7 +30,7 @@ from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
 from newsdesk.settings import load_settings  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
 from qa.engine import Newsdesk  # noqa: E402
-from qa.query_analysis import named_sources, source_aliases  # noqa: E402
+from qa.query_analysis import named_periods, named_sources, source_aliases  # noqa: E402
 from qa.reorder import FEATURES, WEIGHTS, features  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
@@ -75,8 +75,9 @@ def main() -> None:
             continue
         chunks = [p.chunk for p in desk.retrieve(q.question, top_k=args.depth)]
         named = set().union(*named_sources(q.question, aliases))
+        periods = named_periods(q.question, desk.keyword_index.newest())
         questions.append({
-            "x": np.array(features(q.question, chunks, desk.keyword_index, named)),
+            "x": np.array(features(q.question, chunks, desk.keyword_index, named, periods)),
             "y": np.array([chunk_is_relevant(c.text, q.evidence_facts) for c in chunks]),
             "texts": [c.text for c in chunks],
             "facts": q.evidence_facts,

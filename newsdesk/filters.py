@@ -30,10 +30,10 @@ class RetrievalFilter:
         allowed = frozenset(sources) if self.sources is None else self.sources & frozenset(sources)
         return RetrievalFilter(allowed, self.since_ts, self.until_ts)
 
-    def within(self, since_ts: int, until_ts: int) -> "RetrievalFilter":
-        """The same sources, over the part of this filter's date range inside [since_ts, until_ts)."""
-        since = since_ts if self.since_ts is None else max(self.since_ts, since_ts)
-        until = until_ts if self.until_ts is None else min(self.until_ts, until_ts)
+    def within(self, since_ts: int | None, until_ts: int | None) -> "RetrievalFilter":
+        """The same sources, over the part of this filter's date range inside [since_ts, until_ts) (None: open)."""
+        since = max((t for t in (self.since_ts, since_ts) if t is not None), default=None)
+        until = min((t for t in (self.until_ts, until_ts) if t is not None), default=None)
         return RetrievalFilter(self.sources, since, until)
 
     def chroma_where(self) -> dict[str, Any] | None:

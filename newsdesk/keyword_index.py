@@ -158,6 +158,11 @@ class KeywordIndex:
     def sources(self) -> set[str]:
         return set(self._source_names)
 
+    def newest(self) -> int | None:
+        """Publication time of the newest dated chunk (epoch seconds)."""
+        dated = self._published[~np.isnan(self._published)]
+        return int(dated.max()) if len(dated) else None
+
     def score_all(self, query: str) -> QueryScores | None:
         """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
         if self._model is None or not self._ids:

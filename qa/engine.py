@@ -111,7 +111,7 @@ class Newsdesk:
         answered = [(t.question, t.answer) for t in history or [] if t.answer != REFUSAL]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
         found = self.retrieve(standalone, top_k, keep)
-        reading = asdict(read_question(standalone, self.keyword_index.sources()))
+        reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         yield SourcesFound(evidence, standalone)
         if not evidence:

@@ -1,5 +1,6 @@
 """Reading a question the way a news desk would, without the model: which of the stored sources it names, and
-which days it names ("the TechCrunch report published on October 7, 2023").
+which stretches of time ("the TechCrunch report published on October 7, 2023", "in October 2023", "after
+November 5, 2023", "last week").
 
 "…as reported by both Fortune and TechCrunch?" names two sources; each gets its own evidence, so a multi-source
 question is not answered from whichever source happens to rank first. Short forms count: "CNBC" names
@@ -53,41 +54,107 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_FORMS = [
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), (3, 1, 2)),  # October 7, 2023
-    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.I), (3, 2, 1)),  # 7 October 2023
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (1, 2, 3)),  # 2023-10-07
+    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),  # October 7, 2023
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),  # 7 October 2023
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),  # 2023-10-07
 ]
+_MONTH_FORM = re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I)  # October 2023
+# "after the report on Nov 5, 2023": a connective a few words before the date opens a range from it
+_SIDE = re.compile(r"\b(after|since|before|until|prior to)\b(?:[^,.;?]{0,40}?\b(?:on|of|from|in))?\s*$", re.I)
+_RECENT = re.compile(
+    r"\b(?:(?:last|past|this|previous)\s+(week|month)"
+    r"|(?:latest|most recent|newest)\s+(?:news|reports?|articles?|stor(?:y|ies)|coverage|updates?)|the latest on)\b",
+    re.I,
+)
+_SPAN_DAYS = {"week": 7, "month": 30}  # "latest" and "most recent" count as the last week
 DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of publication time a question names: ``since`` inclusive, ``until`` exclusive (epoch seconds,
+    UTC midnights); ``None`` leaves that side open."""
+
+    since: int | None
+    until: int | None
+    said: str  # the question's words for it
+
+    def holds(self, published_ts: int | None) -> bool:
+        if published_ts is None:
+            return False
+        return (self.since is None or published_ts >= self.since) and (self.until is None or published_ts < self.until)
+
+    def as_json(self) -> dict[str, str | None]:
+        """Inclusive ISO dates, as a reader would say them."""
+        return {
+            "said": self.said,
+            "since": _iso_day(self.since) if self.since is not None else None,
+            "until": _iso_day(self.until - DAY) if self.until is not None else None,
+        }
 
 
 def named_days(question: str) -> list[int]:
     """The calendar days the question names, as UTC midnight epoch seconds, in order of mention."""
-    days: list[int] = []
-    for pattern, (y, m, d) in _DAY_FORMS:
+    return list(dict.fromkeys(day for day, _ in _days_with_spans(question)))
+
+
+def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
+    """The days, months and ranges the question names, in order of mention: a day ("on October 7, 2023"), a month
+    ("in October 2023"), a side of a date ("after November 5, 2023" is from November 6 on; the day itself is
+    also kept: it usually names a report), and "last/past/this week/month" or "latest", counted back from
+    ``newest_ts`` (the newest stored article: an archive's "last week" is its own last week, not the calendar's)."""
+    found: list[tuple[int, Period]] = []
+    spans = []
+    for day, match in _days_with_spans(question):
+        spans.append(match.span())
+        words = match.group(0)
+        found.append((match.start(), Period(day, day + DAY, words)))
+        side = _SIDE.search(question[: match.start()])
+        if side:
+            said = question[side.start(): match.end()]
+            after = side.group(1).lower() in ("after", "since")
+            found.append((match.start(), Period(day + DAY, None, said) if after else Period(None, day, said)))
+    for match in _MONTH_FORM.finditer(question):
+        if any(s <= match.start() < e for s, e in spans):
+            continue  # the month of a full date already read as a day
+        year, month = int(match.group("y")), _MONTHS[match.group("m").lower()]
+        first = calendar.timegm(date(year, month, 1).timetuple())
+        last = calendar.monthrange(year, month)[1]
+        found.append((match.start(), Period(first, first + last * DAY, match.group(0))))
+    if newest_ts is not None:
+        newest_day = newest_ts - newest_ts % DAY
+        for match in _RECENT.finditer(question):
+            days = _SPAN_DAYS[(match.group(1) or "week").lower()]
+            found.append((match.start(), Period(newest_day - (days - 1) * DAY, newest_day + DAY, match.group(0))))
+    return list(dict.fromkeys(period for _, period in sorted(found, key=lambda item: item[0])))
+
+
+def _days_with_spans(question: str) -> list[tuple[int, re.Match[str]]]:
+    found = []
+    for pattern in _DAY_FORMS:
         for match in pattern.finditer(question):
-            month = match.group(m)
+            month = match.group("m")
             month_number = int(month) if month.isdigit() else _MONTHS[month.lower()]
             try:
-                day = calendar.timegm(date(int(match.group(y)), month_number, int(match.group(d))).timetuple())
+                day = calendar.timegm(date(int(match.group("y")), month_number, int(match.group("d"))).timetuple())
             except ValueError:  # "June 31", month 13
                 continue
-            if day not in days:
-                days.append(day)
-    return days
+            found.append((day, match))
+    return sorted(found, key=lambda item: item[1].start())
 
 
 @dataclass(frozen=True)
 class Reading:
     """What retrieval understood of a question, for ``newsdesk ask --json``: the stored sources each mention
-    names, and the days named (ISO dates)."""
+    names, and the stretches of time it names."""
 
     sources: list[list[str]]
-    days: list[str]
+    periods: list[dict[str, str | None]]
 
 
-def read_question(question: str, stored_sources: Iterable[str]) -> Reading:
+def read_question(question: str, stored_sources: Iterable[str], newest_ts: int | None = None) -> Reading:
     groups = named_sources(question, source_aliases(stored_sources))
-    return Reading([sorted(group) for group in groups], [_iso_day(day) for day in named_days(question)])
+    return Reading([sorted(group) for group in groups], [p.as_json() for p in named_periods(question, newest_ts)])
 
 
 def _iso_day(day: int) -> str:

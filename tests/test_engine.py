@@ -125,7 +125,10 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
     assert "Robinson" in answer.citations[0].quote and answer.citations[0].quote.rstrip(".") in answer.answer
 
     named = desk.ask("Did The Nation report on June 29, 2022 that Todd D. Robinson is in Pakistan?")
-    assert named.to_json()["understood"] == {"sources": [["The Nation"]], "days": ["2022-06-29"]}
+    assert named.to_json()["understood"] == {
+        "sources": [["The Nation"]],
+        "periods": [{"said": "June 29, 2022", "since": "2022-06-29", "until": "2022-06-29"}],
+    }
 
     denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
     assert denied.short_answer == "No" and denied.answer.startswith("No, ")

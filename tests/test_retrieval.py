@@ -13,7 +13,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.query_analysis import named_days, named_sources, source_aliases
+from qa.query_analysis import named_days, named_periods, named_sources, source_aliases
 from qa.reorder import best_sentence_shares
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
 from newsdesk.filters import RetrievalFilter
@@ -93,6 +93,39 @@ def test_days_named_in_questions() -> None:
         1696636800, 1698451200]
     assert named_days("on 7 November 2023, or 2023-12-01?") == [1699315200, 1701388800]
     assert named_days("June 31, 2023 or in 2023") == []  # no such day; a year alone is not a day
+
+
+def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
+    newest = 1701428400  # the newest stored article: 2023-12-01 11:00 UTC
+
+    def read(question: str) -> list[dict]:
+        return [p.as_json() for p in named_periods(question, newest)]
+
+    assert read("What happened in October 2023?") == [{"said": "October 2023", "since": "2023-10-01", "until": "2023-10-31"}]
+    assert read("What changed after the report on Nov 5, 2023?") == [
+        {"said": "Nov 5, 2023", "since": "2023-11-05", "until": "2023-11-05"},  # the report's own day
+        {"said": "after the report on Nov 5, 2023", "since": "2023-11-06", "until": None},
+    ]
+    assert read("Anything before 2023-10-07?")[1] == {"said": "before 2023-10-07", "since": None, "until": "2023-10-06"}
+    week = {"since": "2023-11-25", "until": "2023-12-01"}
+    assert read("What did Fortune say last week?") == [{"said": "last week", **week}]
+    assert read("What is the latest news on the strike?") == [{"said": "latest news", **week}]
+    assert read("What did Business Today | Latest Stock Market News report?") == []  # a source's name, not a time
+    assert read("What did Fortune say last week?".replace("last week", "lately")) == []
+    assert named_periods("What did Fortune say last week?") == []  # no stored date to count back from
+
+
+def test_a_period_without_a_source_picks_its_chunks_first(small_store: tuple, tmp_path: Path) -> None:
+    _, store, index = small_store
+    later = tmp_path / "later.jsonl"
+    later.write_text('{"id": "reopen", "title": "Harbour reopens", "source": "Coast Times", "published_at": '
+                     '"2023-11-20T09:00:00Z", "text": "The harbour at Port Ellen reopened on Monday after repairs."}\n')
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(later)]))
+    retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30)
+    assert chunk_from_node(retriever.retrieve("What closed the harbour at Port Ellen?")[0]).article_id == "storm"
+    for period in ("in November 2023", "last week", "after October 30, 2023"):
+        first = chunk_from_node(retriever.retrieve(f"What closed the harbour at Port Ellen {period}?")[0])
+        assert first.article_id == "reopen", period
 
 
 def test_a_named_day_picks_that_days_report_first(small_store: tuple, tmp_path: Path) -> None:
