@@ -66,6 +66,28 @@ def fuse(rankings: list[tuple[float, list[str]]]) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
+def cover_named_sources(ranked: list[Chunk], groups: list[set[str]], k: int) -> list[Chunk]:
+    """``ranked`` with every named source that has a candidate brought into the first ``k``: its best candidate
+    takes the place of the last one whose source is not needed there (unnamed, or named and present twice), so a
+    question comparing two sources never gets passages from one only."""
+    top, rest = list(ranked[:k]), list(ranked[k:])
+    for group in groups:
+        if any(c.source in group for c in top):
+            continue
+        spare = next((c for c in rest if c.source in group), None)
+        slot = next((i for i in reversed(range(len(top))) if not _only_one_of_a_group(top, i, groups)), None)
+        if spare is None or slot is None:
+            continue
+        rest.remove(spare)
+        rest.insert(0, top[slot])
+        top[slot] = spare
+    return top + rest
+
+
+def _only_one_of_a_group(top: list[Chunk], i: int, groups: list[set[str]]) -> bool:
+    return any(top[i].source in g and sum(c.source in g for c in top) == 1 for g in groups)
+
+
 class NewsRetriever(BaseRetriever):
     """Top-k chunks by fused keyword and dense rank; each node also carries its cosine similarity to the question."""
 
@@ -111,7 +133,8 @@ class NewsRetriever(BaseRetriever):
             chunks[chunk.chunk_id], similarity[chunk.chunk_id] = chunk, score
         found = [chunks[i] for i in ranked if i in chunks]
         if self._reorder_depth:
-            found = reorder(question, found, self._keyword_index, set().union(*groups), periods)
+            found = cover_named_sources(reorder(question, found, self._keyword_index, set().union(*groups), periods),
+                                        groups, self._top_k)
         return [
             node_from_chunk(c, 1.0 / rank, similarity[c.chunk_id]) for rank, c in enumerate(found[: self._top_k], 1)
         ]

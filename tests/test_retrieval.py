@@ -9,13 +9,14 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from ingest.sources import read_sources
+from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_days, named_periods, named_sources, source_aliases
 from qa.reorder import best_sentence_shares
-from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, fuse
+from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
 from newsdesk.filters import RetrievalFilter
 from tests.conftest import SAMPLES, run_cli
 
@@ -200,3 +201,14 @@ def test_reorder_puts_the_chunk_whose_sentence_answers_first(tmp_path: Path) -> 
     assert chunk_from_node(plain[0]).article_id == "spread"  # BM25 alone: the chunk repeating the words wins
     reordered = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30).retrieve(question)
     assert [chunk_from_node(n).article_id for n in reordered] == ["answer", "spread"]
+
+
+def test_every_named_source_with_a_candidate_is_in_the_top_k() -> None:
+    def chunk(article_id: str, source: str) -> Chunk:
+        return Chunk(article_id=article_id, index=0, text="t", title="t", source=source, published_at="", url="")
+
+    ranked = [chunk("a1", "A"), chunk("a2", "A"), chunk("x", "X"), chunk("a3", "A"), chunk("b1", "B"), chunk("c1", "C")]
+    covered = cover_named_sources(ranked, [{"A"}, {"B"}, {"C"}], 3)
+    assert [c.article_id for c in covered[:3]] == ["a1", "c1", "b1"]  # unnamed X and the second A give way
+    assert sorted(c.article_id for c in covered) == sorted(c.article_id for c in ranked)
+    assert cover_named_sources(ranked, [{"A"}, {"Z"}], 3) == ranked  # nothing from Z to bring in
