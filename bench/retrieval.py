@@ -1,13 +1,14 @@
 """Retrieval benchmark: the MultiHop-RAG dev metrics table, and retrieval latency on a synthetic 100k-chunk store.
 
-    .venv/bin/python bench/retrieval.py [--data-dir DIR] [--copies 11] [--queries 300]
+    .venv/bin/python bench/retrieval.py [--data-dir DIR] [--copies 11] [--queries 300] [--ablation]
 
 The dev metrics (paper protocol, top-10 chunks as stored) come from the cached eval store of the 609 articles,
 which is ingested under the data dir the first time (about 10 minutes here). The latency store is that corpus
 repeated ``--copies`` times under varied article ids (9,135 chunks x 11 = 100,485), written with the stored
 vectors, so building it needs no embedding; it is kept under the data dir for the next run. Latency is the whole
-``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source picks + similarity lookup),
-timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
+``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source and per-period picks +
+candidate lookup + reordering), timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
+``--ablation`` adds a table of the same metrics with the pipeline's parts switched off one by one (settings only).
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ from qa.engine import Newsdesk  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 COLUMNS = ["hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10"]
+ABLATION_COLUMNS = ["hits@4", "hits@10", "mrr@10", "evidence_recall@10"]
+ABLATION = [
+    ("dense MiniLM only (named days still pick, by BM25)", {"keyword_weight": 0.0, "dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}),
+    ("BM25 + dense, equal RRF", {"dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}),
+    ("BM25 only (named days still pick)", {"per_source": 0, "reorder_depth": 0}),
+    ("+ per-named-source picks", {"reorder_depth": 0}),
+    ("+ reorder of the top 20", {"reorder_depth": 20}),
+    ("+ reorder of the top 30 (default)", {}),
+    ("+ reorder of the top 50", {"reorder_depth": 50}),
+]
 
 
 def no_llm() -> None:
@@ -71,6 +82,7 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=SHARED / "questions.dev.jsonl")
     parser.add_argument("--copies", type=int, default=11)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--ablation", action="store_true", help="also print the ablation table (about 4 minutes)")
     args = parser.parse_args()
 
     settings = load_settings({"data_dir": args.data_dir})
@@ -79,13 +91,19 @@ def main() -> None:
 
     mh = store_for_articles(settings, args.articles)
     desk = Newsdesk(mh, open_store(mh), embed, no_llm)
-    results = [evaluate_question(desk, q, retrieval_only=True) for q in questions]
-    metrics = metrics_for(results)
+    metrics = metrics_for([evaluate_question(desk, q, retrieval_only=True) for q in questions])
     print(f"\nMultiHop-RAG dev, {desk.store.count():,} chunks (paper protocol, top 10 as stored)")
     print("| group | n | " + " | ".join(COLUMNS) + " |\n|---|---|" + "---|" * len(COLUMNS))
     for name, group in [("all", metrics), *metrics["by_type"].items()]:
         r = group["retrieval"]
         print(f"| {name} | {r['n']} | " + " | ".join("-" if r[c] is None else f"{r[c]:.3f}" for c in COLUMNS) + " |")
+
+    if args.ablation:
+        print("\n| configuration | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
+        for name, changes in ABLATION:
+            part = Newsdesk(mh.replace(**changes), desk.store, embed, no_llm)
+            r = metrics_for([evaluate_question(part, q, retrieval_only=True) for q in questions])["retrieval"]
+            print(f"| {name} | " + " | ".join(f"{r[c]:.3f}" for c in ABLATION_COLUMNS) + " |", flush=True)
 
     big = copied_store(desk.store, mh, args.copies)
     big_desk = Newsdesk(big, open_store(big), embed, no_llm)
