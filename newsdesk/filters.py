@@ -16,15 +16,6 @@ class RetrievalFilter:
     def is_empty(self) -> bool:
         return self.sources is None and self.since_ts is None and self.until_ts is None
 
-    def allows(self, source: str, published_ts: int | None) -> bool:
-        if self.sources is not None and source not in self.sources:
-            return False
-        if self.since_ts is not None and (published_ts is None or published_ts < self.since_ts):
-            return False
-        if self.until_ts is not None and (published_ts is None or published_ts >= self.until_ts):
-            return False
-        return True
-
     def narrowed_to(self, sources: set[str]) -> "RetrievalFilter":
         """The same date range, over ``sources`` (and only those of them this filter allows)."""
         allowed = frozenset(sources) if self.sources is None else self.sources & frozenset(sources)

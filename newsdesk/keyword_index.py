@@ -38,13 +38,9 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
-def _tokenize(texts: list[str]) -> list[list[str]]:
-    return _bm25s().tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
-
-
 def tokenize(texts: list[str]) -> list[list[str]]:
     """The words BM25 matches on: lower-cased, stemmed, without English stop words."""
-    return _tokenize(texts)
+    return _bm25s().tokenize(texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
 def indexed_text(chunk: Chunk) -> str:
@@ -107,7 +103,7 @@ class KeywordIndex:
         chunks = store.all_chunks()
         model = _bm25s().BM25()
         if chunks:
-            model.index(_tokenize([indexed_text(c) for c in chunks]), show_progress=False)
+            model.index(tokenize([indexed_text(c) for c in chunks]), show_progress=False)
         staging = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -167,7 +163,7 @@ class KeywordIndex:
         """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
         if self._model is None or not self._ids:
             return None
-        tokens = [t for t in _tokenize([query])[0] if t in self._model.vocab_dict]
+        tokens = [t for t in tokenize([query])[0] if t in self._model.vocab_dict]
         if not tokens:
             return None
         scores = self._model.get_scores(tokens)

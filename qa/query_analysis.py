@@ -58,16 +58,18 @@ _DAY_FORMS = [
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),  # 7 October 2023
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),  # 2023-10-07
 ]
+DAY = 86_400
 _MONTH_FORM = re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I)  # October 2023
 # "after the report on Nov 5, 2023": a connective a few words before the date opens a range from it
 _SIDE = re.compile(r"\b(after|since|before|until|prior to)\b(?:[^,.;?]{0,40}?\b(?:on|of|from|in))?\s*$", re.I)
+# each side word's range as (since, until) offsets from the named day's midnight; None: open
+_SIDES = {"after": (DAY, None), "since": (0, None), "before": (None, 0), "prior to": (None, 0), "until": (None, DAY)}
 _RECENT = re.compile(
     r"\b(?:(?:last|past|this|previous)\s+(week|month)"
     r"|(?:latest|most recent|newest)\s+(?:news|reports?|articles?|stor(?:y|ies)|coverage|updates?)|the latest on)\b",
     re.I,
 )
 _SPAN_DAYS = {"week": 7, "month": 30}  # "latest" and "most recent" count as the last week
-DAY = 86_400
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,10 @@ class Period:
         }
 
 
-def named_days(question: str) -> list[int]:
-    """The calendar days the question names, as UTC midnight epoch seconds, in order of mention."""
-    return list(dict.fromkeys(day for day, _ in _days_with_spans(question)))
-
-
 def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
     """The days, months and ranges the question names, in order of mention: a day ("on October 7, 2023"), a month
-    ("in October 2023"), a side of a date ("after November 5, 2023" is from November 6 on; the day itself is
-    also kept: it usually names a report), and "last/past/this week/month" or "latest", counted back from
+    ("in October 2023"), a side of a date ("after November 5, 2023" is from November 6 on, "since" from the 5th,
+    "before" until the 4th; the day itself is also kept: it usually names a report), and "last/past/this week/month" or "latest", counted back from
     ``newest_ts`` (the newest stored article: an archive's "last week" is its own last week, not the calendar's)."""
     found: list[tuple[int, Period]] = []
     spans = []
@@ -111,9 +108,10 @@ def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
         found.append((match.start(), Period(day, day + DAY, words)))
         side = _SIDE.search(question[: match.start()])
         if side:
-            said = question[side.start(): match.end()]
-            after = side.group(1).lower() in ("after", "since")
-            found.append((match.start(), Period(day + DAY, None, said) if after else Period(None, day, said)))
+            said, word = question[side.start(): match.end()], side.group(1).lower()
+            since, until = _SIDES[word]
+            found.append((match.start(), Period(day + since if since is not None else None,
+                                                day + until if until is not None else None, said)))
     for match in _MONTH_FORM.finditer(question):
         if any(s <= match.start() < e for s, e in spans):
             continue  # the month of a full date already read as a day

@@ -14,7 +14,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.query_analysis import named_days, named_periods, named_sources, source_aliases
+from qa.query_analysis import named_periods, named_sources, source_aliases
 from qa.reorder import best_sentence_shares
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
 from newsdesk.filters import RetrievalFilter
@@ -90,10 +90,13 @@ def test_source_names_and_short_forms_in_questions() -> None:
 
 
 def test_days_named_in_questions() -> None:
-    assert named_days("the TechCrunch report published on October 7, 2023, and The Verge's on Oct. 28 2023") == [
-        1696636800, 1698451200]
-    assert named_days("on 7 November 2023, or 2023-12-01?") == [1699315200, 1701388800]
-    assert named_days("June 31, 2023 or in 2023") == []  # no such day; a year alone is not a day
+    def days(question: str) -> list[tuple[int | None, int | None]]:
+        return [(p.since, p.until) for p in named_periods(question)]
+
+    assert days("the TechCrunch report published on October 7, 2023, and The Verge's on Oct. 28 2023") == [
+        (1696636800, 1696723200), (1698451200, 1698537600)]
+    assert days("on 7 November 2023, or 2023-12-01?") == [(1699315200, 1699401600), (1701388800, 1701475200)]
+    assert days("June 31, 2023 or in 2023") == []  # no such day; a year alone is not a day
 
 
 def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
@@ -108,6 +111,7 @@ def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
         {"said": "after the report on Nov 5, 2023", "since": "2023-11-06", "until": None},
     ]
     assert read("Anything before 2023-10-07?")[1] == {"said": "before 2023-10-07", "since": None, "until": "2023-10-06"}
+    assert read("Any change since 2023-10-07?")[1] == {"said": "since 2023-10-07", "since": "2023-10-07", "until": None}
     week = {"since": "2023-11-25", "until": "2023-12-01"}
     assert read("What did Fortune say last week?") == [{"said": "last week", **week}]
     assert read("What is the latest news on the strike?") == [{"said": "latest news", **week}]
