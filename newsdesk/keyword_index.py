@@ -13,7 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -48,29 +48,27 @@ def indexed_text(chunk: Chunk) -> str:
 
 
 @dataclass(frozen=True)
-class QueryScores:
-    """One question's BM25 score for every chunk, computed once and then ranked under as many filters as the
-    retriever needs (the whole store, each named source, each named day): at 100k chunks, scoring is the cost,
-    ranking a subset is not."""
+class IndexedChunks:
+    """What the index knows of each chunk besides its words, as arrays so a filter is one vector comparison."""
 
     ids: list[str]
-    scores: np.ndarray
+    source_names: list[str]  # sorted; source_codes index into it
     source_codes: np.ndarray
-    source_names: list[str]
     published: np.ndarray  # epoch seconds, NaN where undated
 
-    def top(self, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
-        """Chunk ids and BM25 scores, best first, only chunks with a matching word; with ``keep``, only the chunks
-        it allows."""
-        rows = np.flatnonzero(self.scores > 0)
-        if keep is not None and not keep.is_empty:
-            rows = rows[self._allowed(keep, rows)]
-        if len(rows) > k:
-            rows = rows[np.argpartition(-self.scores[rows], k - 1)[:k]]
-        rows = rows[np.argsort(-self.scores[rows], kind="stable")]
-        return [(self.ids[int(r)], float(self.scores[r])) for r in rows]
+    @classmethod
+    def from_meta(cls, meta: dict[str, list]) -> "IndexedChunks":
+        names = sorted(set(meta["sources"]))
+        code = {name: i for i, name in enumerate(names)}
+        return cls(
+            ids=meta["ids"],
+            source_names=names,
+            source_codes=np.array([code[s] for s in meta["sources"]], dtype=np.int32),
+            published=np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64),
+        )
 
-    def _allowed(self, keep: RetrievalFilter, rows: np.ndarray) -> np.ndarray:
+    def allowed(self, keep: RetrievalFilter, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` the filter lets through."""
         allowed = np.ones(len(rows), dtype=bool)
         if keep.sources is not None:
             codes = [i for i, name in enumerate(self.source_names) if name in keep.sources]
@@ -84,17 +82,52 @@ class QueryScores:
         return allowed
 
 
+@dataclass(frozen=True)
+class QueryScores:
+    """One question's BM25 score for every chunk, computed once and then ranked under as many filters as the
+    retriever needs (the whole store, each named source, each named period): at 100k chunks, scoring is the
+    cost, ranking a subset is not."""
+
+    chunks: IndexedChunks
+    scores: np.ndarray
+
+    def top(self, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
+        """Chunk ids and BM25 scores, best first, only chunks with a matching word; with ``keep``, only the chunks
+        it allows."""
+        rows = np.flatnonzero(self.scores > 0)
+        if keep is not None and not keep.is_empty:
+            rows = rows[self.chunks.allowed(keep, rows)]
+        if len(rows) > k:
+            rows = rows[np.argpartition(-self.scores[rows], k - 1)[:k]]
+        rows = rows[np.argsort(-self.scores[rows], kind="stable")]
+        return [(self.chunks.ids[int(r)], float(self.scores[r])) for r in rows]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The model with its chunk columns and word frequencies: replaced as one object, so a query running while
+    ingestion rebuilds the index never mixes two versions."""
+
+    model: Any
+    chunks: IndexedChunks
+    document_frequency: np.ndarray
+
+    @classmethod
+    def of(cls, model: Any, meta: dict[str, list]) -> "_Loaded":
+        # bm25s keeps one column of scores per vocabulary word: its length is the word's document frequency
+        frequency = np.diff(model.scores["indptr"]) if model is not None else np.zeros(0, dtype=np.int64)
+        return cls(model, IndexedChunks.from_meta(meta), frequency)
+
+
+_EMPTY = _Loaded(None, IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), np.zeros(0))
+
+
 class KeywordIndex:
     """BM25 over every chunk in one collection; ``search`` returns chunk ids with their scores."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._model = None
-        self._ids: list[str] = []
-        self._source_names: list[str] = []
-        self._source_codes = np.zeros(0, dtype=np.int32)
-        self._published = np.zeros(0)
-        self._document_frequency = np.zeros(0, dtype=np.int64)
+        self._loaded = _EMPTY
         self._chunk_count = -1
 
     def rebuild(self, store: ArticleStore) -> None:
@@ -121,7 +154,7 @@ class KeywordIndex:
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        self._use(model if chunks else None, meta)
+        self._use(_Loaded.of(model if chunks else None, meta))
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
@@ -135,39 +168,33 @@ class KeywordIndex:
             saved = json.loads(meta.read_text(encoding="utf-8"))
             ids = saved.get("ids", [])
             if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
-                self._use(_bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None, saved)
+                model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
+                self._use(_Loaded.of(model, saved))
                 return
         self.rebuild(store)
 
-    def _use(self, model, meta: dict) -> None:  # type: ignore[no-untyped-def]
-        """Hold the model and the per-chunk columns as arrays, so a filter is a vector comparison per query."""
-        self._model = model
-        self._ids = meta["ids"]
-        self._source_names = sorted(set(meta["sources"]))
-        code = {name: i for i, name in enumerate(self._source_names)}
-        self._source_codes = np.array([code[s] for s in meta["sources"]], dtype=np.int32)
-        self._published = np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64)
-        # bm25s keeps one column of scores per vocabulary word: its length is the word's document frequency
-        self._document_frequency = np.diff(model.scores["indptr"]) if model is not None else np.zeros(0, np.int64)
-        self._chunk_count = len(self._ids)
+    def _use(self, loaded: _Loaded) -> None:
+        self._loaded = loaded
+        self._chunk_count = len(loaded.chunks.ids)
 
     def sources(self) -> set[str]:
-        return set(self._source_names)
+        return set(self._loaded.chunks.source_names)
 
     def newest(self) -> int | None:
         """Publication time of the newest dated chunk (epoch seconds)."""
-        dated = self._published[~np.isnan(self._published)]
+        published = self._loaded.chunks.published
+        dated = published[~np.isnan(published)]
         return int(dated.max()) if len(dated) else None
 
     def score_all(self, query: str) -> QueryScores | None:
         """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
-        if self._model is None or not self._ids:
+        loaded = self._loaded
+        if loaded.model is None or not loaded.chunks.ids:
             return None
-        tokens = [t for t in tokenize([query])[0] if t in self._model.vocab_dict]
+        tokens = [t for t in tokenize([query])[0] if t in loaded.model.vocab_dict]
         if not tokens:
             return None
-        scores = self._model.get_scores(tokens)
-        return QueryScores(self._ids, scores, self._source_codes, self._source_names, self._published)
+        return QueryScores(loaded.chunks, loaded.model.get_scores(tokens))
 
     def search(self, query: str, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
         """Chunk ids and BM25 scores, best first; with ``keep``, only the chunks it allows."""
@@ -177,10 +204,12 @@ class KeywordIndex:
     def rarity(self, words: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each (tokenized) word over the indexed chunks; a word the index has never
         seen is as rare as a word in one chunk."""
-        total = max(self._chunk_count, 1)
+        loaded = self._loaded
+        total = max(len(loaded.chunks.ids), 1)
         weights = {}
         for word in words:
-            column = self._model.vocab_dict.get(word, -1) if self._model is not None else -1
-            frequency = int(self._document_frequency[column]) if 0 <= column < len(self._document_frequency) else 1
+            column = loaded.model.vocab_dict.get(word, -1) if loaded.model is not None else -1
+            known = 0 <= column < len(loaded.document_frequency)
+            frequency = int(loaded.document_frequency[column]) if known else 1
             weights[word] = math.log((total + 1) / (max(frequency, 1) + 0.5))
         return weights
