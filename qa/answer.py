@@ -36,7 +36,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)  # everything retrieved, nearest first
     standalone_question: str = ""  # the question as searched: a follow-up is rewritten with the chat history
     short_answer: str = ""  # a few words; exactly "Yes" or "No" for a yes/no question; empty when refused
-    understood: dict[str, list] = field(default_factory=dict)  # sources and days retrieval read in the question
+    understood: dict[str, list] = field(default_factory=dict)  # sources and periods retrieval read in the question
 
     @property
     def headline(self) -> str:
