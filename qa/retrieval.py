@@ -1,5 +1,6 @@
-"""Finding the passages that can answer a question: keyword (BM25) and dense (MiniLM) rankings fused by weighted
-reciprocal rank, as a llama-index retriever.
+"""Finding the passages that can answer a question, as a llama-index retriever: keyword (BM25) and dense (MiniLM)
+rankings fused by weighted reciprocal rank, led by picks for the sources and periods the question names, then the
+leading candidates reordered by their best sentence (`qa/reorder.py`).
 
 On news, keyword search carries names, sources and numbers that the small embedding model blurs; the dense
 ranking adds paraphrase matches. The fusion weights are settings, chosen on the MultiHop-RAG dev split.
