@@ -120,12 +120,19 @@ def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
     assert named_periods("What did Fortune say last week?") == []  # no stored date to count back from
 
 
-def test_a_period_without_a_source_picks_its_chunks_first(small_store: tuple, tmp_path: Path) -> None:
-    _, store, index = small_store
+@pytest.fixture
+def reopened_store(small_store: tuple, tmp_path: Path) -> tuple:
+    """The small store and a later Coast Times report: the harbour reopened on 2023-11-20."""
+    settings, store, index = small_store
     later = tmp_path / "later.jsonl"
     later.write_text('{"id": "reopen", "title": "Harbour reopens", "source": "Coast Times", "published_at": '
                      '"2023-11-20T09:00:00Z", "text": "The harbour at Port Ellen reopened on Monday after repairs."}\n')
     Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(later)]))
+    return settings, store, index
+
+
+def test_a_period_without_a_source_picks_its_chunks_first(reopened_store: tuple) -> None:
+    _, store, index = reopened_store
     retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30)
     assert chunk_from_node(retriever.retrieve("What closed the harbour at Port Ellen?")[0]).article_id == "storm"
     for period in ("in November 2023", "last week", "after October 30, 2023"):
@@ -133,12 +140,8 @@ def test_a_period_without_a_source_picks_its_chunks_first(small_store: tuple, tm
         assert first.article_id == "reopen", period
 
 
-def test_a_named_day_picks_that_days_report_first(small_store: tuple, tmp_path: Path) -> None:
-    settings, store, index = small_store
-    later = tmp_path / "later.jsonl"
-    later.write_text('{"id": "reopen", "title": "Harbour reopens", "source": "Coast Times", "published_at": '
-                     '"2023-11-20T09:00:00Z", "text": "The harbour at Port Ellen reopened on Monday after repairs."}\n')
-    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(later)]))
+def test_a_named_day_picks_that_days_report_first(reopened_store: tuple) -> None:
+    _, store, index = reopened_store
     retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, per_source=1)
     asked = "What did the Coast Times report {} say about the storm-hit harbour at Port Ellen?"
     first = chunk_from_node(retriever.retrieve(asked.format("on November 20, 2023"))[0])
