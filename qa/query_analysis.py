@@ -53,10 +53,10 @@ def named_sources(question: str, aliases: dict[str, set[str]]) -> list[set[str]]
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAY_FORMS = [
-    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),  # October 7, 2023
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),  # 7 October 2023
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),  # 2023-10-07
+_DAY_FORMS = [  # October 7, 2023 / 7 October 2023 / 2023-10-07
+    re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
 ]
 DAY = 86_400
 _MONTH_FORM = re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I)  # October 2023
@@ -98,14 +98,14 @@ class Period:
 def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
     """The days, months and ranges the question names, in order of mention: a day ("on October 7, 2023"), a month
     ("in October 2023"), a side of a date ("after November 5, 2023" is from November 6 on, "since" from the 5th,
-    "before" until the 4th; the day itself is also kept: it usually names a report), and "last/past/this week/month" or "latest", counted back from
-    ``newest_ts`` (the newest stored article: an archive's "last week" is its own last week, not the calendar's)."""
+    "before" until the 4th; the day itself is also kept: it usually names a report), and "last/past/this
+    week/month" or "latest news", counted back from ``newest_ts`` (the newest stored article: an archive's "last
+    week" is its own last week, not the calendar's)."""
     found: list[tuple[int, Period]] = []
     spans = []
     for day, match in _days_with_spans(question):
         spans.append(match.span())
-        words = match.group(0)
-        found.append((match.start(), Period(day, day + DAY, words)))
+        found.append((match.start(), Period(day, day + DAY, match.group(0))))
         side = _SIDE.search(question[: match.start()])
         if side:
             said, word = question[side.start(): match.end()], side.group(1).lower()

@@ -123,7 +123,9 @@ class NewsRetriever(BaseRetriever):
         self._keyword_index.ensure_current(self._store)
         scores = self._keyword_index.score_all(question)
         keyword = scores.top(self._candidates, self._keep) if scores is not None and self._weights[0] > 0 else []
-        fused = fuse([(self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense])])
+        fused = fuse([
+            (self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense]),
+        ])
         groups = named_sources(question, source_aliases(self._keyword_index.sources()))
         periods = named_periods(question, self._keyword_index.newest())
         picks = self._named_picks(groups, periods, scores) if scores is not None else []

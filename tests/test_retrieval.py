@@ -105,7 +105,8 @@ def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
     def read(question: str) -> list[dict]:
         return [p.as_json() for p in named_periods(question, newest)]
 
-    assert read("What happened in October 2023?") == [{"said": "October 2023", "since": "2023-10-01", "until": "2023-10-31"}]
+    october = {"said": "October 2023", "since": "2023-10-01", "until": "2023-10-31"}
+    assert read("What happened in October 2023?") == [october]
     assert read("What changed after the report on Nov 5, 2023?") == [
         {"said": "Nov 5, 2023", "since": "2023-11-05", "until": "2023-11-05"},  # the report's own day
         {"said": "after the report on Nov 5, 2023", "since": "2023-11-06", "until": None},
