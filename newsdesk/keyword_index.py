@@ -55,16 +55,19 @@ class IndexedChunks:
     source_names: list[str]  # sorted; source_codes index into it
     source_codes: np.ndarray
     published: np.ndarray  # epoch seconds, NaN where undated
+    newest: int | None  # the newest publication time, None when nothing is dated
 
     @classmethod
     def from_meta(cls, meta: dict[str, list]) -> "IndexedChunks":
         names = sorted(set(meta["sources"]))
         code = {name: i for i, name in enumerate(names)}
+        dated = [t for t in meta["published_ts"] if t is not None]
         return cls(
             ids=meta["ids"],
             source_names=names,
             source_codes=np.array([code[s] for s in meta["sources"]], dtype=np.int32),
             published=np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64),
+            newest=int(max(dated)) if dated else None,
         )
 
     def allowed(self, keep: RetrievalFilter, rows: np.ndarray) -> np.ndarray:
@@ -182,9 +185,7 @@ class KeywordIndex:
 
     def newest(self) -> int | None:
         """Publication time of the newest dated chunk (epoch seconds)."""
-        published = self._loaded.chunks.published
-        dated = published[~np.isnan(published)]
-        return int(dated.max()) if len(dated) else None
+        return self._loaded.chunks.newest
 
     def score_all(self, query: str) -> QueryScores | None:
         """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
