@@ -1,6 +1,11 @@
-"""Reading a question the way a news desk would, without the model: which of the stored sources it names, and
-which stretches of time ("the TechCrunch report published on October 7, 2023", "in October 2023", "after
-November 5, 2023", "last week").
+"""Reading a question the way a news desk would, without the model: which of the stored sources it names, which
+stretches of time ("the TechCrunch report published on October 7, 2023", "in October 2023", "after
+November 5, 2023", "last week"), and its clauses.
+
+A multi-hop question strings its facts together in clauses ("…accused of using a front at Alameda Research
+according to Fortune, and previously established a persona of trustworthiness as per The Verge"): each clause
+is also matched on its own, so the fact behind every clause can be found, not only the one that shares most words
+with the whole question.
 
 "…as reported by both Fortune and TechCrunch?" names two sources; each gets its own evidence, so a multi-source
 question is not answered from whichever source happens to rank first. Short forms count: "CNBC" names
@@ -139,6 +144,15 @@ def _days_with_spans(question: str) -> list[tuple[int, re.Match[str]]]:
                 continue
             found.append((day, match))
     return sorted(found, key=lambda item: item[1].start())
+
+
+# clause boundaries of a question: punctuation, conjunctions and relative pronouns
+_PART_BREAK = re.compile(r"[,;?]|\b(?:and|while|but|whereas|also|who|which|that)\b", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The question's clauses, in order; a question without a break is one part."""
+    return [part.strip() for part in _PART_BREAK.split(question) if part.strip()]
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.query_analysis import named_periods, named_sources, source_aliases
+from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from qa.reorder import best_sentence_shares
-from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
+import qa.retrieval
+from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse, keyword_parts
 from newsdesk.filters import RetrievalFilter
 from tests.conftest import SAMPLES, run_cli
 
@@ -186,10 +187,26 @@ def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pyte
 
 def test_best_sentence_share_rewards_one_sentence_holding_the_question() -> None:
     weights = {"ferri": 2.0, "port": 1.0, "ellen": 3.0, "cancel": 2.0}
+    clause = {"late": 1.0, "ferri": 1.0}
     spread = "The ferry was late. Port Ellen was busy. Ellen said so. Nothing was cancelled yet."
     together = "Weather was poor. The ferry to Port Ellen was cancelled. Shops shut."
-    # best of "spread": "Port Ellen was busy." holds port + ellen = 4 of the 8
-    assert best_sentence_shares(weights, [spread, together, ""]) == pytest.approx([0.5, 1.0, 0.0])
+    shares = best_sentence_shares([weights, clause, {}], [spread, together, ""])
+    # best of "spread" for the question: "Port Ellen was busy." holds port + ellen = 4 of the 8
+    assert shares[0] == pytest.approx([0.5, 1.0, 0.0])
+    assert shares[1] == pytest.approx([1.0, 0.5, 0.0])  # "The ferry was late." holds all of the clause
+    assert shares[2] == pytest.approx([0.0, 0.0, 0.0])  # a query with no indexed word holds nothing
+
+
+def test_questions_are_split_into_clauses_with_enough_words() -> None:
+    question = ("Which company, according to Fortune, cut 600 jobs to save costs and, as per The Verge, "
+                "was fined by regulators in Brussels?")
+    assert question_parts(question) == [
+        "company", "according to Fortune", "cut 600 jobs to save costs", "as per The Verge",
+        "was fined by regulators in Brussels",
+    ]
+    assert keyword_parts(question) == ["cut 600 jobs to save costs", "was fined by regulators in Brussels"]
+    assert keyword_parts("Who won?") == ["Who won?"]  # no clause says enough: the whole question is the part
+    assert keyword_parts("") == [""]
 
 
 def test_reorder_puts_the_chunk_whose_sentence_answers_first(tmp_path: Path) -> None:
@@ -220,3 +237,35 @@ def test_every_named_source_with_a_candidate_is_in_the_top_k() -> None:
     assert [c.article_id for c in covered[:3]] == ["a1", "c1", "b1"]  # unnamed X and the second A give way
     assert sorted(c.article_id for c in covered) == sorted(c.article_id for c in ranked)
     assert cover_named_sources(ranked, [{"A"}, {"Z"}], 3) == ranked  # nothing from Z to bring in
+
+
+
+def test_each_named_source_gets_its_best_chunk_for_each_clause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Island Herald's library report answers the question's second clause, but its ferry report shares the
+    question's rarest words, and three other papers' reports share more words with the whole question."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    both = ("The storm cancelled the Port Ellen ferry on Monday. Bowmore's new public library, paid for by a distillery "
+            "grant, opened late: the ferry carrying its books was cancelled, the Island Herald reported.")
+    rows = [{"id": f"both-{name}", "title": "Ferry cancelled", "source": name, "text": both}
+            for name in ("Coast Times", "Isle Post", "Harbour Gazette")]
+    rows += [
+        {"id": "herald-ferry", "title": "Rescue at sea", "source": "Island Herald",
+         "text": "Skipper Angus MacLeod evacuated forty passengers when the storm hit the Port Ellen ferry."},
+        {"id": "herald-library", "title": "Reading room", "source": "Island Herald",
+         "text": "Bowmore opened its new public library, built with a distillery grant."},
+    ]
+    feed = tmp_path / "island.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
+    question = ("Which town, after skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry according"
+                " to the Island Herald, opened a new public library with a distillery grant?")
+
+    def retrieved() -> list[str]:
+        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=3, per_source=1)
+        return [chunk_from_node(n).article_id for n in retriever.retrieve(question)]
+
+    assert retrieved()[:2] == ["herald-ferry", "herald-library"]
+    monkeypatch.setattr(qa.retrieval, "PART_SCORE_SHARE", 2.0)  # no clause pick can qualify
+    assert retrieved()[0] == "herald-ferry" and "herald-library" not in retrieved()
