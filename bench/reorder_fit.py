@@ -30,9 +30,8 @@ from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
 from newsdesk.settings import load_settings  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
 from qa.engine import Newsdesk  # noqa: E402
-from qa.query_analysis import named_periods, named_sources, source_aliases  # noqa: E402
+from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases  # noqa: E402
 from qa.reorder import FEATURES, WEIGHTS, features  # noqa: E402
-from qa.retrieval import keyword_parts  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 
@@ -78,7 +77,7 @@ def main() -> None:
         named = set().union(*named_sources(q.question, aliases))
         periods = named_periods(q.question, desk.keyword_index.newest())
         questions.append({
-            "x": np.array(features(q.question, keyword_parts(q.question), chunks, desk.keyword_index, named, periods)),
+            "x": np.array(features(q.question, question_parts(q.question), chunks, desk.keyword_index, named, periods)),
             "y": np.array([chunk_is_relevant(c.text, q.evidence_facts) for c in chunks]),
             "texts": [c.text for c in chunks],
             "facts": q.evidence_facts,

@@ -1,29 +1,35 @@
 """Retrieval benchmark: the MultiHop-RAG dev metrics table, and retrieval latency on a synthetic 100k-chunk store.
 
-    .venv/bin/python bench/retrieval.py [--data-dir DIR] [--copies 11] [--queries 300] [--ablation]
+    .venv/bin/python bench/retrieval.py [--data-dir DIR] [--chunks 100000] [--queries 300] [--ablation]
 
 The dev metrics (paper protocol, top-10 chunks as stored) come from the cached eval store of the 609 articles,
 which is ingested under the data dir the first time (about 10 minutes here). The latency store is that corpus
-repeated ``--copies`` times under varied article ids (9,135 chunks x 11 = 100,485), written with the stored
-vectors, so building it needs no embedding; it is kept under the data dir for the next run. Latency is the whole
+repeated under varied article ids until it holds at least ``--chunks`` chunks (6,911 x 15 = 103,665 at 256-piece
+chunks), written with the stored vectors, so building it needs no embedding; it is kept under the data dir for the
+next run. Latency is the whole
 ``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source and per-period picks +
 candidate lookup + reordering), timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
-``--ablation`` adds a table of the same metrics with the pipeline's parts switched off one by one (settings only).
+``--ablation`` adds a table of the same metrics with the pipeline's parts switched off one by one (settings, and
+the per-clause picks by their score threshold).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import sys
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
+from unittest.mock import patch
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import newsdesk  # noqa: E402,F401
+import qa.retrieval  # noqa: E402
 from eval.corpus import store_for_articles  # noqa: E402
 from eval.metrics import percentile  # noqa: E402
 from eval.run import evaluate_question, metrics_for  # noqa: E402
@@ -38,14 +44,16 @@ from qa.engine import Newsdesk  # noqa: E402
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 COLUMNS = ["hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10"]
 ABLATION_COLUMNS = ["hits@4", "hits@10", "mrr@10", "evidence_recall@10"]
-ABLATION = [
-    ("dense MiniLM only (named days still pick, by BM25)", {"keyword_weight": 0.0, "dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}),
-    ("BM25 + dense, equal RRF", {"dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}),
-    ("BM25 only (named days still pick)", {"per_source": 0, "reorder_depth": 0}),
-    ("+ per-named-source picks", {"reorder_depth": 0}),
-    ("+ reorder of the top 20", {"reorder_depth": 20}),
-    ("+ reorder of the top 30 (default)", {}),
-    ("+ reorder of the top 50", {"reorder_depth": 50}),
+ABLATION = [  # (name, settings changed, per-clause picks on)
+    ("dense MiniLM only (named days still pick, by BM25)",
+     {"keyword_weight": 0.0, "dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}, False),
+    ("BM25 + dense, equal RRF", {"dense_weight": 1.0, "per_source": 0, "reorder_depth": 0}, False),
+    ("BM25 only (named days still pick)", {"per_source": 0, "reorder_depth": 0}, False),
+    ("+ per-named-source picks", {"reorder_depth": 0}, False),
+    ("+ per-named-source picks for each clause", {"reorder_depth": 0}, True),
+    ("+ reorder of the top 20", {"reorder_depth": 20}, True),
+    ("+ reorder of the top 30 (default)", {}, True),
+    ("+ reorder of the top 50", {"reorder_depth": 50}, True),
 ]
 
 
@@ -53,8 +61,10 @@ def no_llm() -> None:
     raise RuntimeError("retrieval needs no answer model")
 
 
-def copied_store(source: ArticleStore, settings: Settings, copies: int) -> Settings:
-    """Settings of a store holding ``source`` ``copies`` times (copy 0 under the original ids)."""
+def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Settings:
+    """Settings of a store holding ``source`` as many times as it takes to hold ``chunks`` (copy 0 under the
+    original ids)."""
+    copies = math.ceil(chunks / max(source.count(), 1))
     big = settings.replace(data_dir=settings.data_dir / f"bench-retrieval-x{copies}", chroma_url=None)
     store = open_store(big)
     wanted = source.count() * copies
@@ -80,7 +90,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="where the cached eval store and the 100k store live")
     parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
     parser.add_argument("--questions", type=Path, default=SHARED / "questions.dev.jsonl")
-    parser.add_argument("--copies", type=int, default=11)
+    parser.add_argument("--chunks", type=int, default=100_000, help="least size of the latency store")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--ablation", action="store_true", help="also print the ablation table (about 4 minutes)")
     args = parser.parse_args()
@@ -100,12 +110,13 @@ def main() -> None:
 
     if args.ablation:
         print("\n| configuration | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
-        for name, changes in ABLATION:
+        for name, changes, clause_picks in ABLATION:
             part = Newsdesk(mh.replace(**changes), desk.store, embed, no_llm)
-            r = metrics_for([evaluate_question(part, q, retrieval_only=True) for q in questions])["retrieval"]
+            with nullcontext() if clause_picks else patch.object(qa.retrieval, "PART_SCORE_SHARE", math.inf):
+                r = metrics_for([evaluate_question(part, q, retrieval_only=True) for q in questions])["retrieval"]
             print(f"| {name} | " + " | ".join(f"{r[c]:.3f}" for c in ABLATION_COLUMNS) + " |", flush=True)
 
-    big = copied_store(desk.store, mh, args.copies)
+    big = copied_store(desk.store, mh, args.chunks)
     big_desk = Newsdesk(big, open_store(big), embed, no_llm)
     asked = [q.question for q in questions if q.question][: args.queries]
     for question in asked[:10]:  # warm-up: index load, first query

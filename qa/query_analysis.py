@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterable
 
+from newsdesk.keyword_index import tokenize
+
 _SUFFIXES = re.compile(r"\s*(\||:| - | – ).*$")
 _MIN_ALIAS = 3
 
@@ -148,25 +150,32 @@ def _days_with_spans(question: str) -> list[tuple[int, re.Match[str]]]:
 
 # clause boundaries of a question: punctuation, conjunctions and relative pronouns
 _PART_BREAK = re.compile(r"[,;?]|\b(?:and|while|but|whereas|also|who|which|that)\b", re.I)
+# A clause with fewer indexed words ("which company", "as reported by Fortune") says too little to match on its own.
+MIN_PART_WORDS = 3
 
 
 def question_parts(question: str) -> list[str]:
-    """The question's clauses, in order; a question without a break is one part."""
-    return [part.strip() for part in _PART_BREAK.split(question) if part.strip()]
+    """The question's clauses with enough indexed words to be matched on their own, in order; the whole question
+    when none has."""
+    parts = [part.strip() for part in _PART_BREAK.split(question) if part.strip()]
+    words = tokenize(parts) if parts else []
+    return [p for p, w in zip(parts, words) if len(w) >= MIN_PART_WORDS] or [question]
 
 
 @dataclass(frozen=True)
 class Reading:
     """What retrieval understood of a question, for ``newsdesk ask --json``: the stored sources each mention
-    names, and the stretches of time it names."""
+    names, the stretches of time it names, and the clauses matched on their own."""
 
     sources: list[list[str]]
     periods: list[dict[str, str | None]]
+    parts: list[str]
 
 
 def read_question(question: str, stored_sources: Iterable[str], newest_ts: int | None = None) -> Reading:
     groups = named_sources(question, source_aliases(stored_sources))
-    return Reading([sorted(group) for group in groups], [p.as_json() for p in named_periods(question, newest_ts)])
+    periods = [p.as_json() for p in named_periods(question, newest_ts)]
+    return Reading([sorted(group) for group in groups], periods, question_parts(question))
 
 
 def _iso_day(day: int) -> str:

@@ -18,7 +18,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from newsdesk.articles import Chunk
 from newsdesk.filters import RetrievalFilter
-from newsdesk.keyword_index import KeywordIndex, QueryScores, tokenize
+from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
 from qa.query_analysis import Period, named_periods, named_sources, question_parts, source_aliases
 from qa.reorder import reorder
@@ -26,8 +26,6 @@ from qa.reorder import reorder
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838); so does any period it names.
 DATED_PICKS = 2
-# A clause with fewer indexed words ("when", "as reported by Fortune") says too little to be matched on its own.
-MIN_PART_WORDS = 3
 # A named source's best chunk for a clause joins the candidates when it scores at least this share of the
 # clause's best chunk anywhere: that source plausibly reported that clause's fact (MultiHop-RAG dev, 256-word-piece
 # chunks: evidence recall@10 0.709 -> 0.723, article recall 0.861 -> 0.876, the other metrics within 0.003).
@@ -135,7 +133,7 @@ class NewsRetriever(BaseRetriever):
         ])
         groups = named_sources(question, source_aliases(self._keyword_index.sources()))
         periods = named_periods(question, self._keyword_index.newest())
-        parts = keyword_parts(question)
+        parts = question_parts(question)
         picks = [] if scores is None else self._named_picks(groups, periods, scores) + self._part_picks(groups, parts)
         ranked = list(dict.fromkeys(picks + [i for i, _ in fused]))[: max(self._top_k, self._reorder_depth)]
         chunks = {s.chunk.chunk_id: s.chunk for s in dense}
@@ -168,7 +166,7 @@ class NewsRetriever(BaseRetriever):
         (``PART_SCORE_SHARE``), best-answered clauses first, interleaved across sources: "…according to Fortune,
         and … as per The Verge" finds the Verge report of the second clause even when another Verge report shares
         more words with the whole question."""
-        if not groups:
+        if not groups or not self._per_source:
             return []
         part_scores = [s for s in map(self._keyword_index.score_all, parts) if s is not None]
         leaders = [s.top(1, self._keep) for s in part_scores]
@@ -183,9 +181,3 @@ class NewsRetriever(BaseRetriever):
             picks.append([chunk_id for _, chunk_id in sorted(found, reverse=True)])
         return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]
 
-
-def keyword_parts(question: str) -> list[str]:
-    """The question's clauses with enough indexed words to match on their own; the whole question when none has."""
-    parts = question_parts(question)
-    words = tokenize(parts) if parts else []
-    return [p for p, w in zip(parts, words) if len(w) >= MIN_PART_WORDS] or [question]
