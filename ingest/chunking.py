@@ -10,7 +10,7 @@ from newsdesk.articles import Article, Chunk
 
 
 class ArticleChunker:
-    """Sentence-aware chunks measured in the embedding model's own word pieces (the unit of its 256-piece limit)."""
+    """Sentence-aware chunks measured in the embedding model's own word pieces, so none is truncated."""
 
     def __init__(self, tokenize: Callable[[str], list[str]], chunk_size: int, chunk_overlap: int) -> None:
         if chunk_overlap >= chunk_size:

