@@ -75,16 +75,8 @@ def features(
     ]
 
 
-def reorder(
-    question: str,
-    parts: Sequence[str],
-    candidates: Sequence[Chunk],
-    index: KeywordIndex,
-    sources: Set[str],
-    periods: Sequence[Period],
-) -> list[Chunk]:
-    """The candidates (given best first) in blended order; ties keep their given order."""
-    rows = features(question, parts, candidates, index, sources, periods)
+def reorder(candidates: Sequence[Chunk], rows: Sequence[Sequence[float]]) -> list[Chunk]:
+    """The candidates (given best first) in order of their blended ``features`` rows; ties keep their given order."""
     score = [sum(w * x for w, x in zip(WEIGHTS, row)) for row in rows]
     order = sorted(range(len(candidates)), key=lambda i: (-score[i], i))
     return [candidates[i] for i in order]

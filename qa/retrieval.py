@@ -21,7 +21,7 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
 from qa.query_analysis import Period, named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import reorder
+from qa.reorder import features, reorder
 
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838); so does any period it names.
@@ -142,8 +142,8 @@ class NewsRetriever(BaseRetriever):
             chunks[chunk.chunk_id], similarity[chunk.chunk_id] = chunk, score
         found = [chunks[i] for i in ranked if i in chunks]
         if self._reorder_depth:
-            reordered = reorder(question, parts, found, self._keyword_index, set().union(*groups), periods)
-            found = cover_named_sources(reordered, groups, self._top_k)
+            rows = features(question, parts, found, self._keyword_index, set().union(*groups), periods)
+            found = cover_named_sources(reorder(found, rows), groups, self._top_k)
         return [
             node_from_chunk(c, 1.0 / rank, similarity[c.chunk_id]) for rank, c in enumerate(found[: self._top_k], 1)
         ]
