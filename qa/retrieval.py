@@ -159,7 +159,7 @@ class NewsRetriever(BaseRetriever):
             dated = [i for p in periods for i, _ in scores.top(DATED_PICKS, sources.within(p.since, p.until))]
             undated = [i for i, _ in scores.top(self._per_source, sources)] if group is not None else []
             picks.append(list(dict.fromkeys(dated + undated))[: self._per_source + (1 if dated else 0)])
-        return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]
+        return _interleaved(picks)
 
     def _part_picks(self, groups: list[set[str]], parts: list[str]) -> list[str]:
         """For each named source, its best chunk for each clause it answers nearly as well as any source does
@@ -179,5 +179,9 @@ class NewsRetriever(BaseRetriever):
                 if best and leader and best[0][1] >= PART_SCORE_SHARE * leader[0][1]:
                     found.append((best[0][1] / leader[0][1], best[0][0]))
             picks.append([chunk_id for _, chunk_id in sorted(found, reverse=True)])
-        return [chunk_id for rank in zip_longest(*picks) for chunk_id in rank if chunk_id is not None]
+        return _interleaved(picks)
 
+
+def _interleaved(lists: list[list[str]]) -> list[str]:
+    """First items of each list, then the second items, and so on."""
+    return [item for rank in zip_longest(*lists) for item in rank if item is not None]
