@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from ingest.chunking import ArticleChunker, embedding_text
 from ingest.sources import Problem
 from newsdesk import failpoints
-from newsdesk.articles import Article, Chunk
+from newsdesk.articles import Article, Chunk, stable_hash
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
@@ -63,6 +63,12 @@ class Ingestor:
         self.keyword_index = keyword_index
         self.embedder = embedder
         self.chunker = ArticleChunker(embedder.count_tokens, chunk_size, chunk_overlap)
+        self._chunking = f"{chunk_size}/{chunk_overlap}"
+
+    def _version(self, article: Article) -> str:
+        """What is stored with each chunk and compared on the next run: the article's content and how it was
+        chunked, so a store re-ingested after a chunk-size change is re-chunked, not reported unchanged."""
+        return stable_hash(article.content_hash, self._chunking)
 
     @classmethod
     def for_settings(cls, settings: Settings, store: ArticleStore, embedder: MiniLMEmbedding | None = None) -> "Ingestor":
@@ -97,7 +103,7 @@ class Ingestor:
                 self._fail(report, Problem(item.origin, f"duplicate article id {article_id!r} (first at {seen[article_id]}); skipped"))
                 continue
             seen[article_id] = item.origin
-            if stored.get(article_id) == item.content_hash:
+            if stored.get(article_id) == self._version(item):
                 report.articles_unchanged += 1
                 continue
             pending.append(_Pending(item, self.chunker.chunks(item), existed=article_id in stored))
@@ -122,7 +128,7 @@ class Ingestor:
         for item in pending:
             count = len(item.chunks)
             self.store.write_article(
-                item.chunks, vectors[offset : offset + count], item.article.content_hash, item.article.published_ts
+                item.chunks, vectors[offset : offset + count], self._version(item.article), item.article.published_ts
             )
             offset += count
             failpoints.reach("ingest-between-articles")

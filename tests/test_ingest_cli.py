@@ -22,9 +22,15 @@ def test_ingest_is_idempotent_and_updates_changed_articles(data_dir: Path, tmp_p
     update = run_cli("ingest", str(changed), "--json", data_dir=data_dir, **store_env)
     assert update.json()["articles_updated"] == 1
 
+    # other chunking settings re-chunk the unchanged article in place, once
+    rechunked = run_cli("ingest", str(changed), "--json", data_dir=data_dir, NEWSDESK_CHUNK_SIZE="120", **store_env)
+    assert rechunked.json()["articles_updated"] == 1 and rechunked.json()["chunks_written"] > summary["chunks_written"]
+    same = run_cli("ingest", str(changed), "--json", data_dir=data_dir, NEWSDESK_CHUNK_SIZE="120", **store_env)
+    assert same.json()["articles_unchanged"] == 1
+
     listing = run_cli("articles", "list", "--json", data_dir=data_dir, **store_env).json()
     assert [a["id"] for a in listing] == [SEED_ARTICLE_ID]
-    assert listing[0]["chunks"] == summary["chunks_written"]
+    assert listing[0]["chunks"] == rechunked.json()["chunks_written"]  # no chunk of an older version or split left
     assert listing[0]["title"] == "Pakistan, US aim to start a new partnership"
     assert listing[0]["source"] == "The Nation"
 
