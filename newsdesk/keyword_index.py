@@ -122,7 +122,7 @@ class _Loaded:
         return cls(model, IndexedChunks.from_meta(meta), frequency)
 
 
-_EMPTY = _Loaded(None, IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), np.zeros(0))
+_NOT_LOADED = _Loaded(None, IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), np.zeros(0))
 
 
 class KeywordIndex:
@@ -130,8 +130,7 @@ class KeywordIndex:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._loaded = _EMPTY
-        self._chunk_count = -1
+        self._loaded = _NOT_LOADED
 
     def rebuild(self, store: ArticleStore) -> None:
         """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""
@@ -157,14 +156,15 @@ class KeywordIndex:
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        self._use(_Loaded.of(model if chunks else None, meta))
+        self._loaded = _Loaded.of(model if chunks else None, meta)
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
         """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
         (e.g. a store filled by an older version, or by another machine through a Chroma server)."""
         count = store.count()
-        if self._chunk_count == count:
+        loaded = self._loaded
+        if loaded is not _NOT_LOADED and len(loaded.chunks.ids) == count:
             return
         meta = self.folder / _META
         if meta.is_file():
@@ -172,13 +172,9 @@ class KeywordIndex:
             ids = saved.get("ids", [])
             if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
                 model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
-                self._use(_Loaded.of(model, saved))
+                self._loaded = _Loaded.of(model, saved)
                 return
         self.rebuild(store)
-
-    def _use(self, loaded: _Loaded) -> None:
-        self._loaded = loaded
-        self._chunk_count = len(loaded.chunks.ids)
 
     def sources(self) -> set[str]:
         return set(self._loaded.chunks.source_names)
