@@ -148,8 +148,9 @@ def _days_with_spans(question: str) -> list[tuple[int, re.Match[str]]]:
     return sorted(found, key=lambda item: item[1].start())
 
 
-# clause boundaries of a question: punctuation, conjunctions and relative pronouns
-_PART_BREAK = re.compile(r"[,;?]|\b(?:and|while|but|whereas|also|who|which|that)\b", re.I)
+# clause boundaries of a question: punctuation, conjunctions and relative pronouns; a comma before a number is
+# inside a date ("October 13, 2023") or a figure ("1,200"), not between clauses
+_PART_BREAK = re.compile(r",(?!\s*\d)|[;?]|\b(?:and|while|but|whereas|also|who|which|that)\b", re.I)
 # A clause with fewer indexed words ("which company", "as reported by Fortune") says too little to match on its own.
 MIN_PART_WORDS = 3
 

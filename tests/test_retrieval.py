@@ -202,6 +202,10 @@ def test_questions_are_split_into_clauses_with_enough_words() -> None:
                 "was fined by regulators in Brussels?")
     # "company", "according to Fortune" and "as per The Verge" have under three indexed words each
     assert question_parts(question) == ["cut 600 jobs to save costs", "was fined by regulators in Brussels"]
+    dated = "Did the Coast Times report of October 13, 2023 say 1,200 ferries sailed, while the Isle Post disagreed?"
+    # a comma inside a date or a figure is no clause boundary: the day keeps its year, the figure its digits
+    assert question_parts(dated) == ["Did the Coast Times report of October 13, 2023 say 1,200 ferries sailed",
+                                     "the Isle Post disagreed"]
     assert question_parts("Who won?") == ["Who won?"]  # no clause says enough: the whole question is the part
     assert question_parts("") == [""]
 
