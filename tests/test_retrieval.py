@@ -270,3 +270,38 @@ def test_each_named_source_gets_its_best_chunk_for_each_clause(tmp_path: Path, m
     assert retrieved()[:2] == ["herald-ferry", "herald-library"]
     monkeypatch.setattr(qa.retrieval, "PART_SCORE_SHARE", 2.0)  # no clause pick can qualify
     assert retrieved()[0] == "herald-ferry" and "herald-library" not in retrieved()
+
+
+def test_a_named_sources_second_chunk_for_a_clause_joins_the_candidates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Island Herald's report of the library opening answers the question's second clause, but its report of
+    the library plans shares more of that clause's words, and three other papers' reports share more words with the
+    whole question: only a second pick per clause brings the opening report in."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    other = "Skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry. Bowmore opened a new public library."
+    rows = [{"id": f"other-{i}", "title": "Island news", "source": name, "text": other}
+            for i, name in enumerate(["Coast Times", "Isle Post", "Harbour Gazette"])]
+    rows += [
+        {"id": "herald-ferry", "title": "Rescue at sea", "source": "Island Herald",
+         "text": "Skipper Angus MacLeod evacuated forty passengers when the storm hit the Port Ellen ferry."},
+        {"id": "herald-plans", "title": "Library plans", "source": "Island Herald",
+         "text": "Bowmore's public library and its distillery grant: plans for a new public library in Bowmore."},
+        {"id": "herald-opening", "title": "Reading room", "source": "Island Herald",
+         "text": "The new library opened in Bowmore on Friday, built with a grant from the distillery."},
+    ]
+    feed = tmp_path / "island.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
+    question = ("Which town, after skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry according"
+                " to the Island Herald, opened a new public library with a distillery grant?")
+
+    def retrieved() -> list[str]:
+        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=4, per_source=1)
+        return [chunk_from_node(n).article_id for n in retriever.retrieve(question)]
+
+    assert retrieved()[:3] == ["herald-ferry", "herald-plans", "herald-opening"]
+    monkeypatch.setattr(qa.retrieval, "PART_PICKS", 1)  # the best chunk per clause only
+    assert retrieved()[:2] == ["herald-ferry", "herald-plans"] and "herald-opening" not in retrieved()
