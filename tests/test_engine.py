@@ -128,7 +128,7 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
     assert named.to_json()["understood"] == {
         "sources": [["The Nation"]],
         "periods": [{"said": "June 29, 2022", "since": "2022-06-29", "until": "2022-06-29"}],
-        "parts": ["Did The Nation report on June 29", "Todd D. Robinson is in Pakistan"],
+        "parts": ["Did The Nation report on June 29, 2022", "Todd D. Robinson is in Pakistan"],  # the date whole
     }
 
     denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
