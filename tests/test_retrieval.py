@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -241,31 +242,42 @@ def test_every_named_source_with_a_candidate_is_in_the_top_k() -> None:
 
 
 
-def test_each_named_source_gets_its_best_chunk_for_each_clause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Island Herald's library report answers the question's second clause, but its ferry report shares the
-    question's rarest words, and three other papers' reports share more words with the whole question."""
+ISLAND_QUESTION = ("Which town, after skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry "
+                   "according to the Island Herald, opened a new public library with a distillery grant?")
+HERALD_FERRY = {"id": "herald-ferry", "title": "Rescue at sea", "source": "Island Herald",
+                "text": "Skipper Angus MacLeod evacuated forty passengers when the storm hit the Port Ellen ferry."}
+
+
+def island_retrieval(tmp_path: Path, rows: list[dict], top_k: int) -> Callable[[], list[str]]:
+    """A store of these reports; what ISLAND_QUESTION then retrieves (article ids, best first), with one
+    per-source pick so that the clause picks show."""
     settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
-    both = ("The storm cancelled the Port Ellen ferry on Monday. Bowmore's new public library, paid for by a distillery "
-            "grant, opened late: the ferry carrying its books was cancelled, the Island Herald reported.")
-    rows = [{"id": f"both-{name}", "title": "Ferry cancelled", "source": name, "text": both}
-            for name in ("Coast Times", "Isle Post", "Harbour Gazette")]
-    rows += [
-        {"id": "herald-ferry", "title": "Rescue at sea", "source": "Island Herald",
-         "text": "Skipper Angus MacLeod evacuated forty passengers when the storm hit the Port Ellen ferry."},
-        {"id": "herald-library", "title": "Reading room", "source": "Island Herald",
-         "text": "Bowmore opened its new public library, built with a distillery grant."},
-    ]
     feed = tmp_path / "island.jsonl"
     feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
     store = open_store(settings)
     index = KeywordIndex(settings.keyword_index_path)
     Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
-    question = ("Which town, after skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry according"
-                " to the Island Herald, opened a new public library with a distillery grant?")
 
     def retrieved() -> list[str]:
-        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=3, per_source=1)
-        return [chunk_from_node(n).article_id for n in retriever.retrieve(question)]
+        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=top_k, per_source=1)
+        return [chunk_from_node(n).article_id for n in retriever.retrieve(ISLAND_QUESTION)]
+
+    return retrieved
+
+
+def test_each_named_source_gets_its_best_chunk_for_each_clause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Island Herald's library report answers the question's second clause, but its ferry report shares the
+    question's rarest words, and three other papers' reports share more words with the whole question."""
+    both = ("The storm cancelled the Port Ellen ferry on Monday. Bowmore's new public library, paid for by a distillery "
+            "grant, opened late: the ferry carrying its books was cancelled, the Island Herald reported.")
+    rows = [{"id": f"both-{name}", "title": "Ferry cancelled", "source": name, "text": both}
+            for name in ("Coast Times", "Isle Post", "Harbour Gazette")]
+    rows += [
+        HERALD_FERRY,
+        {"id": "herald-library", "title": "Reading room", "source": "Island Herald",
+         "text": "Bowmore opened its new public library, built with a distillery grant."},
+    ]
+    retrieved = island_retrieval(tmp_path, rows, top_k=3)
 
     assert retrieved()[:2] == ["herald-ferry", "herald-library"]
     monkeypatch.setattr(qa.retrieval, "PART_SCORE_SHARE", 2.0)  # no clause pick can qualify
@@ -278,29 +290,17 @@ def test_a_named_sources_second_chunk_for_a_clause_joins_the_candidates(
     """The Island Herald's report of the library opening answers the question's second clause, but its report of
     the library plans shares more of that clause's words, and three other papers' reports share more words with the
     whole question: only a second pick per clause brings the opening report in."""
-    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
     other = "Skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry. Bowmore opened a new public library."
     rows = [{"id": f"other-{i}", "title": "Island news", "source": name, "text": other}
             for i, name in enumerate(["Coast Times", "Isle Post", "Harbour Gazette"])]
     rows += [
-        {"id": "herald-ferry", "title": "Rescue at sea", "source": "Island Herald",
-         "text": "Skipper Angus MacLeod evacuated forty passengers when the storm hit the Port Ellen ferry."},
+        HERALD_FERRY,
         {"id": "herald-plans", "title": "Library plans", "source": "Island Herald",
          "text": "Bowmore's public library and its distillery grant: plans for a new public library in Bowmore."},
         {"id": "herald-opening", "title": "Reading room", "source": "Island Herald",
          "text": "The new library opened in Bowmore on Friday, built with a grant from the distillery."},
     ]
-    feed = tmp_path / "island.jsonl"
-    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    store = open_store(settings)
-    index = KeywordIndex(settings.keyword_index_path)
-    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
-    question = ("Which town, after skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry according"
-                " to the Island Herald, opened a new public library with a distillery grant?")
-
-    def retrieved() -> list[str]:
-        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=4, per_source=1)
-        return [chunk_from_node(n).article_id for n in retriever.retrieve(question)]
+    retrieved = island_retrieval(tmp_path, rows, top_k=4)
 
     assert retrieved()[:3] == ["herald-ferry", "herald-plans", "herald-opening"]
     monkeypatch.setattr(qa.retrieval, "PART_PICKS", 1)  # the best chunk per clause only
