@@ -290,7 +290,8 @@ def test_a_named_sources_second_chunk_for_a_clause_joins_the_candidates(
     """The Island Herald's report of the library opening answers the question's second clause, but its report of
     the library plans shares more of that clause's words, and three other papers' reports share more words with the
     whole question: only a second pick per clause brings the opening report in."""
-    other = "Skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry. Bowmore opened a new public library."
+    other = ("Skipper Angus MacLeod evacuated forty passengers from the Port Ellen ferry. "
+             "Bowmore opened a new public library.")
     rows = [{"id": f"other-{i}", "title": "Island news", "source": name, "text": other}
             for i, name in enumerate(["Coast Times", "Isle Post", "Harbour Gazette"])]
     rows += [
