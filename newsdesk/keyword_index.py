@@ -13,7 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class IndexedChunks:
     source_codes: np.ndarray
     published: np.ndarray  # epoch seconds, NaN where undated
     newest: int | None  # the newest publication time, None when nothing is dated
+    rows: dict[str, int]  # chunk id -> its place in the columns above
 
     @classmethod
     def from_meta(cls, meta: dict[str, list]) -> "IndexedChunks":
@@ -68,6 +69,7 @@ class IndexedChunks:
             source_codes=np.array([code[s] for s in meta["sources"]], dtype=np.int32),
             published=np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64),
             newest=int(max(dated)) if dated else None,
+            rows={chunk_id: row for row, chunk_id in enumerate(meta["ids"])},
         )
 
     def allowed(self, keep: RetrievalFilter, rows: np.ndarray) -> np.ndarray:
@@ -104,6 +106,12 @@ class QueryScores:
             rows = rows[np.argpartition(-self.scores[rows], k - 1)[:k]]
         rows = rows[np.argsort(-self.scores[rows], kind="stable")]
         return [(self.chunks.ids[int(r)], float(self.scores[r])) for r in rows]
+
+    def relative(self, chunk_ids: Sequence[str]) -> np.ndarray:
+        """The scores of these chunks, as a share of the best score in the store (0 for an id not indexed)."""
+        best = float(self.scores.max())
+        rows = [self.chunks.rows.get(i, -1) for i in chunk_ids]
+        return np.array([self.scores[r] / best if r >= 0 and best > 0 else 0.0 for r in rows])
 
 
 @dataclass(frozen=True)

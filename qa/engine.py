@@ -93,13 +93,15 @@ class Newsdesk:
             LlamaSettings.llm = self._llm
         return self._llm
 
-    def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:
+    def retriever(self, top_k: int | None = None, keep: RetrievalFilter | None = None) -> NewsRetriever:
         s = self.settings
-        retriever = NewsRetriever(
+        return NewsRetriever(
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
             s.dense_weight, s.per_source, keep, s.reorder_depth,
         )
-        nodes = retriever.retrieve(question)
+
+    def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:
+        nodes = self.retriever(top_k, keep).retrieve(question)
         return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
 
     def stream(

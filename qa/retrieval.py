@@ -1,7 +1,7 @@
 """Finding the passages that can answer a question, as a llama-index retriever: keyword (BM25) and dense (MiniLM)
 rankings fused by weighted reciprocal rank, led by picks for the sources and periods the question names (and for
-each named source, its best two chunks for each clause it answers), then the leading candidates reordered by their best
-sentence (`qa/reorder.py`).
+each named source, its best two chunks for each clause it answers), then the leading candidates reordered so the
+chunk holding the fact comes first (`qa/reorder.py`).
 
 On news, keyword search carries names, sources and numbers that the small embedding model blurs; the dense
 ranking adds paraphrase matches. The fusion weights are settings, chosen on the MultiHop-RAG dev split.
@@ -20,8 +20,8 @@ from newsdesk.articles import Chunk
 from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
-from qa.query_analysis import Period, named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import features, reorder
+from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
+from qa.reorder import Question, features, reorder
 
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838); so does any period it names.
@@ -125,56 +125,63 @@ class NewsRetriever(BaseRetriever):
         self._reorder_depth = reorder_depth
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        question = query_bundle.query_str
-        vector = self._embed_model.get_query_embedding(question)
+        found, question = self.candidates(query_bundle.query_str)
+        if self._reorder_depth:
+            rows = features(question, found, self._keyword_index)
+            found = cover_named_sources(reorder(found, rows, question), question.source_groups, self._top_k)
+        return [
+            node_from_chunk(c, 1.0 / rank, question.similarity[c.chunk_id])
+            for rank, c in enumerate(found[: self._top_k], 1)
+        ]
+
+    def candidates(self, text: str) -> tuple[list[Chunk], Question]:
+        """The fused candidates, best first, before reordering (as many as the reorder depth, or top k), with what
+        was learnt of the question on the way (the reorder reads it)."""
+        vector = self._embed_model.get_query_embedding(text)
         dense = self._store.query(vector, self._candidates, self._keep.chroma_where()) if self._weights[1] > 0 else []
         self._keyword_index.ensure_current(self._store)
-        scores = self._keyword_index.score_all(question)
+        scores = self._keyword_index.score_all(text)
         keyword = scores.top(self._candidates, self._keep) if scores is not None and self._weights[0] > 0 else []
         fused = fuse([
             (self._weights[0], [i for i, _ in keyword]), (self._weights[1], [s.chunk.chunk_id for s in dense]),
         ])
-        groups = named_sources(question, source_aliases(self._keyword_index.sources()))
-        periods = named_periods(question, self._keyword_index.newest())
-        parts = question_parts(question)
-        picks = [] if scores is None else self._named_picks(groups, periods, scores) + self._part_picks(groups, parts)
+        parts = question_parts(text)
+        chunks, similarity = {s.chunk.chunk_id: s.chunk for s in dense}, {s.chunk.chunk_id: s.score for s in dense}
+        question = Question(
+            text, parts, named_sources(text, source_aliases(self._keyword_index.sources())),
+            named_periods(text, self._keyword_index.newest()), scores,
+            [self._keyword_index.score_all(p) for p in parts], similarity,
+        )
+        picks = [] if scores is None else self._named_picks(question, scores) + self._part_picks(question)
         ranked = list(dict.fromkeys(picks + [i for i, _ in fused]))[: max(self._top_k, self._reorder_depth)]
-        chunks = {s.chunk.chunk_id: s.chunk for s in dense}
-        similarity = {s.chunk.chunk_id: s.score for s in dense}
         for chunk, score in self._store.similar_chunks([i for i in ranked if i not in chunks], vector):
             chunks[chunk.chunk_id], similarity[chunk.chunk_id] = chunk, score
-        found = [chunks[i] for i in ranked if i in chunks]
-        if self._reorder_depth:
-            rows = features(question, parts, found, self._keyword_index, set().union(*groups), periods)
-            found = cover_named_sources(reorder(found, rows), groups, self._top_k)
-        return [
-            node_from_chunk(c, 1.0 / rank, similarity[c.chunk_id]) for rank, c in enumerate(found[: self._top_k], 1)
-        ]
+        return [chunks[i] for i in ranked if i in chunks], question
 
-    def _named_picks(self, groups: list[set[str]], periods: list[Period], scores: QueryScores) -> list[str]:
+    def _named_picks(self, question: Question, scores: QueryScores) -> list[str]:
         """For a question naming sources, the best chunks of each named source, interleaved (s1, s2, s1, s2…),
         so every source the question cites has evidence among the first passages. Periods the question names
         ("the TechCrunch report published on October 7, 2023", "last week") pick their chunks first; a question
         naming periods but no source gets those picks from every source."""
         picks = []
-        for group in groups or ([None] if periods else []):
+        for group in question.source_groups or ([None] if question.periods else []):
             sources = self._keep.narrowed_to(group) if group is not None else self._keep
-            dated = [i for p in periods for i, _ in scores.top(DATED_PICKS, sources.within(p.since, p.until))]
+            dated = [i for p in question.periods for i, _ in scores.top(DATED_PICKS, sources.within(p.since, p.until))]
             undated = [i for i, _ in scores.top(self._per_source, sources)] if group is not None else []
             picks.append(list(dict.fromkeys(dated + undated))[: self._per_source + (1 if dated else 0)])
         return _interleaved(picks)
 
-    def _part_picks(self, groups: list[set[str]], parts: list[str]) -> list[str]:
+    def _part_picks(self, question: Question) -> list[str]:
         """For each named source, its best chunks for each clause it answers nearly as well as any source does
         (``PART_SCORE_SHARE``), best-answered clauses first, interleaved across sources: "…according to Fortune,
         and … as per The Verge" finds the Verge report of the second clause even when another Verge report shares
         more words with the whole question."""
-        if not groups or not self._per_source:
+        if not question.source_groups or not self._per_source:
             return []
-        part_scores = [s for s in map(self._keyword_index.score_all, parts) if s is not None]
+        part_scores = [s for s in question.part_keywords if s is not None]
         leaders = [s.top(1, self._keep) for s in part_scores]
         picks = []
-        for group in groups:
+        for group in question.source_groups:
             sources = self._keep.narrowed_to(group)
             found = []
             for scores, leader in zip(part_scores, leaders):

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
 
 from ingest.pipeline import Ingestor
 from ingest.sources import read_sources
@@ -16,7 +18,9 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import best_sentence_shares
+from qa.reorder import (
+    FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, best_sentence_shares, relevance, shipped_trees,
+)
 import qa.retrieval
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
 from newsdesk.filters import RetrievalFilter
@@ -228,6 +232,29 @@ def test_reorder_puts_the_chunk_whose_sentence_answers_first(tmp_path: Path) -> 
     assert chunk_from_node(plain[0]).article_id == "spread"  # BM25 alone: the chunk repeating the words wins
     reordered = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30).retrieve(question)
     assert [chunk_from_node(n).article_id for n in reordered] == ["answer", "spread"]
+
+
+def test_the_tree_reader_scores_as_scikit_learn_does(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((400, len(FEATURES)))
+    y = x[:, 1] + x[:, 6] * x[:, 9] > 0.8
+    model = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(x, y)
+    saved = tmp_path / "model.json"
+    saved.write_text(json.dumps(Trees.saved_form(model)))
+    rows = rng.random((50, len(FEATURES)))
+    assert Trees.load(saved).log_odds(rows) == pytest.approx(model.decision_function(rows), abs=1e-9)
+    saved.write_text(json.dumps({**Trees.saved_form(model), "features": ["place"]}))
+    with pytest.raises(ValueError, match="trained on features"):
+        Trees.load(saved)
+
+
+def test_questions_of_several_clauses_are_reordered_by_the_shipped_trees_and_one_clause_by_the_blend() -> None:
+    rows = np.random.default_rng(1).random((30, len(FEATURES)))
+    trees = shipped_trees()  # loading checks the shipped model was trained on the features this code computes
+    period = rows[:, FEATURES.index("named_period")]
+    assert relevance(rows, 1, trees) == pytest.approx(rows[:, : len(WEIGHTS)] @ np.array(WEIGHTS))
+    assert relevance(rows, TREE_PARTS, trees) == pytest.approx(trees.log_odds(rows) + PERIOD_BONUS * period)
+    assert np.isfinite(trees.log_odds(rows)).all() and np.ptp(trees.log_odds(rows)) > 0
 
 
 def test_every_named_source_with_a_candidate_is_in_the_top_k() -> None:
