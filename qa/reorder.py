@@ -6,9 +6,11 @@ also scored by its best sentence's share of the question's keyword weight (each 
 rarity in the store), and the same for each clause of the question: a multi-hop question's facts each answer one
 clause, so the chunk whose sentence holds most of one clause (best clause share high, mean over the clauses low)
 is one of its pieces of evidence. Beside those: the candidate's place in the fused list, its BM25 score for the
-question and for each clause (as a share of the best in the store), its cosine similarity to the question, where
-it stands among the other candidates of its own article (an article found by several chunks is likely evidence;
-which of them holds the fact is the question), and whether it comes from a source, or a period, the question names.
+question and for each clause (as a share of the best in the store), its cosine similarity to the question, its best
+place for any clause among the candidates and for how many clauses it is among the best three, where it stands
+among the other candidates of its own article (an article found by several chunks is likely evidence; which of
+them holds the fact is the question) and where in the article it is, and whether it comes from a source, or a
+period, the question names.
 
 A question of several clauses (MultiHop-RAG's kind: "…according to Fortune, and … as per The Verge") is
 reordered by a small gradient-boosted tree model over all of these (`reorder_model.json`, 200 trees of at most 15
@@ -18,7 +20,7 @@ A question of one clause (a reader's "what did the storm do to the ferry?") is r
 the first six features: the trees learnt from long questions, where a chunk's BM25 score is a reliable signal, and
 rank a chunk that repeats a short question's words above the one sentence that answers it. Checked by training on
 four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against the blend
-for every question, Hits@4 0.889 -> 0.903, MRR@10 0.752 -> 0.780, evidence recall@10 0.738 -> 0.758.
+for every question, Hits@4 0.889 -> 0.917, MRR@10 0.752 -> 0.798, evidence recall@10 0.738 -> 0.767.
 
 It costs one tokenization of ~30 chunks and a few thousand array lookups per question, no model call: a
 cross-encoder, or embedding the candidates' sentences, would cost more than the whole latency budget on this CPU.
@@ -44,6 +46,7 @@ FEATURES = (
     "place", "best_sentence_share", "best_clause_share", "mean_clause_share", "named_source", "named_period",
     "keyword_score", "best_clause_keyword", "mean_clause_keyword", "similarity", "similarity_gap",
     "article_place", "article_candidates", "article_best_keyword", "keyword_gap_in_article",
+    "best_clause_place", "clauses_in_top3", "clause_place_in_article", "chunk_in_article",
 )
 # "named_period" is learned as ~0 on dev (its questions' named days already pick their reports first, and almost
 # no other chunk is from that day), so a bonus is added by hand, in the trees' log-odds: a reader's "in November
@@ -102,6 +105,9 @@ def features(question: Question, candidates: Sequence[Chunk], index: KeywordInde
         article_count[chunk.article_id] = article_place[i] + 1
         article_best[chunk.article_id] = max(article_best.get(chunk.article_id, 0.0), keyword[i])
     best_of_article = np.array([article_best[c.article_id] for c in candidates])
+    clause_place = np.argsort(np.argsort(-shares[1:], axis=1, kind="stable"), axis=1)  # per clause, 0 = best share
+    best_clause = shares[1:].max(axis=0)
+    articles = np.array([c.article_id for c in candidates])
     named = question.sources
     return np.column_stack([
         1 - (np.arange(n) + 1) / RANK_SPAN,
@@ -119,6 +125,10 @@ def features(question: Question, candidates: Sequence[Chunk], index: KeywordInde
         [article_count[c.article_id] for c in candidates],
         best_of_article,
         keyword - best_of_article,
+        clause_place.min(axis=0),
+        (clause_place < 3).sum(axis=0),
+        [np.sum((articles == articles[i]) & (best_clause > best_clause[i])) for i in range(n)],
+        [c.index for c in candidates],
     ]).reshape(n, len(FEATURES)).astype(np.float64)
 
 
