@@ -7,8 +7,9 @@ For every judged dev question, the retriever's candidates before reordering (`Ne
 per-source picks first, as many as the reorder depth) are turned into the reorder's feature rows and labelled by
 the paper's relevance rule (a gold fact, spaces removed, inside the chunk). The questions are split five ways
 (twice, with two shuffles); each fifth is scored with a model trained on the other four: the fused order alone,
-a logistic blend of the first six features (the reorder before the trees), and the trees. With ``--write``, the
-trees are then trained on all questions and saved where the product reads them.
+a logistic blend of the first six features (the reorder before the trees), and the trees (for every question,
+and as shipped: for questions of several clauses), the last also by question type. With ``--write``, the trees
+are then trained on all questions and saved where the product reads them.
 """
 
 from __future__ import annotations
@@ -91,18 +92,26 @@ def as_shipped(model: Any, q: dict) -> np.ndarray:
     return relevance(q["x"], q["parts"], SimpleNamespace(log_odds=model.decision_function))
 
 
-def held_out(questions: list[dict], make: Callable[[], Any], score: Scorer, columns: slice = slice(None)) -> dict:
-    """The metrics of every question scored by a model trained without its fold, averaged over the shuffles."""
-    total: dict[str, float] = {}
+def held_out(
+    questions: list[dict], make: Callable[[], Any], score: Scorer, columns: slice = slice(None)
+) -> dict[str, dict[str, float]]:
+    """The metrics of every question scored by a model trained without its fold, averaged over the shuffles: for
+    "all" questions and for each question type."""
+    totals: dict[str, dict[str, float]] = {}
+    counts: dict[str, int] = {}
     for seed in SHUFFLES:
         shuffled = questions[:]
         random.Random(seed).shuffle(shuffled)
         folds = [shuffled[i::FOLDS] for i in range(FOLDS)]
         for i, fold in enumerate(folds):
             model = make().fit(*training([q for j, f in enumerate(folds) if j != i for q in f], columns))
-            for name, value in scored(fold, lambda q: score(model, q)).items():
-                total[name] = total.get(name, 0.0) + value * len(fold) / (len(questions) * len(SHUFFLES))
-    return total
+            for q in fold:
+                for group in ("all", q["type"]):
+                    total = totals.setdefault(group, {})
+                    for name, value in scored([q], lambda q: score(model, q)).items():
+                        total[name] = total.get(name, 0.0) + value
+                    counts[group] = counts.get(group, 0) + 1
+    return {group: {name: v / counts[group] for name, v in total.items()} for group, total in totals.items()}
 
 
 def main() -> None:
@@ -128,17 +137,20 @@ def main() -> None:
             "groups": question.source_groups,
             "parts": len(question.parts),
             "facts": q.evidence_facts,
+            "type": q.question_type,
         })
     print(f"{len(questions)} judged questions, {settings.reorder_depth} candidates each, features {FEATURES};")
     print(f"each question scored by a model trained on the other {FOLDS - 1} fifths, averaged over {len(SHUFFLES)} "
           "shuffles\n")
     fixed_blend = np.array(WEIGHTS)
+    shipped_held_out = held_out(questions, trees, as_shipped)
     rows = [
         ("none (fused order)", scored(questions, lambda q: q["x"][:, 0])),
         ("qa.reorder.WEIGHTS blend for every question", scored(questions, lambda q: q["x"][:, :6] @ fixed_blend)),
-        ("logistic blend of the first 6 features", held_out(questions, blend, with_model(slice(0, 6)), slice(0, 6))),
-        (f"trees, {len(FEATURES)} features, every question", held_out(questions, trees, with_model())),
-        (f"trees for {TREE_PARTS}+ clauses, WEIGHTS blend for one (shipped)", held_out(questions, trees, as_shipped)),
+        ("logistic blend of the first 6 features",
+         held_out(questions, blend, with_model(slice(0, 6)), slice(0, 6))["all"]),
+        (f"trees, {len(FEATURES)} features, every question", held_out(questions, trees, with_model())["all"]),
+        (f"trees for {TREE_PARTS}+ clauses, WEIGHTS blend for one (shipped)", shipped_held_out["all"]),
     ]
     try:
         shipped = Trees.load(MODEL_FILE)
@@ -149,6 +161,11 @@ def main() -> None:
     print("| reorder | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
     for name, m in rows:
         print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in m.values()) + " |")
+    print("\nthe shipped configuration, held out, by question type:\n")
+    print("| question type | n | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|---|")
+    for kind, m in sorted(shipped_held_out.items()):
+        n = len(questions) if kind == "all" else sum(q["type"] == kind for q in questions)
+        print(f"| {kind} | {n} | " + " | ".join(f"{v:.3f}" for v in m.values()) + " |")
     if args.write:
         model = trees().fit(*training(questions))
         MODEL_FILE.write_text(json.dumps(Trees.saved_form(model), separators=(",", ":")) + "\n", encoding="utf-8")

@@ -97,7 +97,9 @@ def features(question: Question, candidates: Sequence[Chunk], index: KeywordInde
     queries = [index.rarity(set(words)) for words in tokenize([question.text, *question.parts])]
     shares = best_sentence_shares(queries, [c.text for c in candidates])
     keyword = question.keyword.relative(ids) if question.keyword is not None else np.zeros(n)
-    clauses = np.array([s.relative(ids) if s is not None else np.zeros(n) for s in question.part_keywords] or [keyword])
+    clauses = np.array(
+        [s.relative(ids) if s is not None else np.zeros(n) for s in question.part_keywords] or [keyword]
+    )
     similarity = np.array([question.similarity.get(i, 0.0) for i in ids])
     article_place, article_count, article_best = np.zeros(n), {}, {}
     for i, chunk in enumerate(candidates):
@@ -112,7 +114,7 @@ def features(question: Question, candidates: Sequence[Chunk], index: KeywordInde
     return np.column_stack([
         1 - (np.arange(n) + 1) / RANK_SPAN,
         shares[0],
-        shares[1:].max(axis=0),
+        best_clause,
         shares[1:].mean(axis=0),
         [c.source in named for c in candidates],
         [any(p.holds(c.published_ts) for p in question.periods) for c in candidates],
