@@ -29,6 +29,7 @@ from qa.lexical import content_words, specifics, support
 from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages, short_answer_messages
 from qa.query_analysis import read_question
+from qa.reorder import shipped_trees
 from qa.retrieval import NewsRetriever, chunk_from_node
 from qa.yes_no import decide, explain, is_yes_no
 
@@ -97,7 +98,7 @@ class Newsdesk:
         s = self.settings
         return NewsRetriever(
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
-            s.dense_weight, s.per_source, keep, s.reorder_depth,
+            s.dense_weight, s.per_source, keep, s.reorder_depth, shipped_trees() if s.reorder_trees else None,
         )
 
     def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:

@@ -12,15 +12,18 @@ among the other candidates of its own article (an article found by several chunk
 them holds the fact is the question) and where in the article it is, and whether it comes from a source, or a
 period, the question names.
 
-A question of several clauses (MultiHop-RAG's kind: "…according to Fortune, and … as per The Verge") is
-reordered by a small gradient-boosted tree model over all of these (`reorder_model.json`, 200 trees of at most 15
-leaves, read here with numpy), trained on the MultiHop-RAG dev split: is this chunk relevant? Trees capture what a
-weighted sum cannot, e.g. that a high BM25 score means little for the third chunk of an article already found.
-A question of one clause (a reader's "what did the storm do to the ferry?") is reordered by a logistic blend of
-the first six features: the trees learnt from long questions, where a chunk's BM25 score is a reliable signal, and
-rank a chunk that repeats a short question's words above the one sentence that answers it. Checked by training on
-four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against the blend
-for every question, Hits@4 0.889 -> 0.917, MRR@10 0.752 -> 0.798, evidence recall@10 0.738 -> 0.767.
+The default is a logistic blend of the first six features. With the ``reorder_trees`` setting, a question of
+several clauses (MultiHop-RAG's kind: "…according to Fortune, and … as per The Verge") is reordered instead by a
+small gradient-boosted tree model over all of them (`reorder_model.json`, 200 trees of at most 15 leaves, read
+here with numpy), trained on the MultiHop-RAG dev split: is this chunk relevant? Trees capture what a weighted sum
+cannot, e.g. that a high BM25 score means little for the third chunk of an article already found. Checked by
+training on four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against
+the blend, Hits@4 0.889 -> 0.919, MRR@10 0.752 -> 0.803, evidence recall@10 0.738 -> 0.766. It is off by default
+because the default 1.5B answer model answered fewer questions right over the trees' passages (MultiHop-RAG dev,
+two samples of 100: 0.72 -> 0.67 and 0.71 -> 0.68, more of them refused). A question of one clause (a reader's
+"what did the storm do to the ferry?") always gets the blend: the trees learnt from long questions, where a
+chunk's BM25 score is a reliable signal, and rank a chunk that repeats a short question's words above the one
+sentence that answers it.
 
 It costs one tokenization of ~30 chunks and a few thousand array lookups per question, no model call: a
 cross-encoder, or embedding the candidates' sentences, would cost more than the whole latency budget on this CPU.
@@ -193,18 +196,19 @@ def shipped_trees() -> Trees:
 def reorder(
     candidates: Sequence[Chunk], rows: np.ndarray, question: Question, trees: Trees | None = None
 ) -> list[Chunk]:
-    """The candidates (given best first) in order of their ``features`` rows' score: the trees' log-odds for a
-    question of ``TREE_PARTS`` clauses or more (a named period counting ``PERIOD_BONUS`` more), else the
-    ``WEIGHTS`` blend; ties keep their given order."""
-    score = relevance(rows, len(question.parts), trees or shipped_trees())
+    """The candidates (given best first) in order of their ``features`` rows' score (``relevance``); ties keep
+    their given order."""
+    score = relevance(rows, len(question.parts), trees)
     order = sorted(range(len(candidates)), key=lambda i: (-score[i], i))
     return [candidates[i] for i in order]
 
 
-def relevance(rows: np.ndarray, parts: int, trees: Trees) -> np.ndarray:
-    """Each ``features`` row's score for a question of ``parts`` clauses: higher is likelier to hold the fact."""
+def relevance(rows: np.ndarray, parts: int, trees: Trees | None = None) -> np.ndarray:
+    """Each ``features`` row's score for a question of ``parts`` clauses, higher for likelier to hold the fact: the
+    trees' log-odds (a named period counting ``PERIOD_BONUS`` more) when given and the question has at least
+    ``TREE_PARTS`` clauses, else the ``WEIGHTS`` blend."""
     if not len(rows):
         return np.zeros(0)
-    if parts < TREE_PARTS:
+    if trees is None or parts < TREE_PARTS:
         return rows[:, : len(WEIGHTS)] @ np.array(WEIGHTS)
     return trees.log_odds(rows) + PERIOD_BONUS * rows[:, FEATURES.index("named_period")]

@@ -21,7 +21,7 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
 from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import Question, features, reorder
+from qa.reorder import Question, Trees, features, reorder
 
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838); so does any period it names.
@@ -112,6 +112,7 @@ class NewsRetriever(BaseRetriever):
         per_source: int = 3,
         keep: RetrievalFilter | None = None,
         reorder_depth: int = 0,
+        trees: Trees | None = None,
     ) -> None:
         super().__init__()
         self._store = store
@@ -123,12 +124,13 @@ class NewsRetriever(BaseRetriever):
         self._per_source = per_source
         self._keep = keep or RetrievalFilter()
         self._reorder_depth = reorder_depth
+        self._trees = trees
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         found, question = self.candidates(query_bundle.query_str)
         if self._reorder_depth:
             rows = features(question, found, self._keyword_index)
-            found = cover_named_sources(reorder(found, rows, question), question.source_groups, self._top_k)
+            found = cover_named_sources(reorder(found, rows, question, self._trees), question.source_groups, self._top_k)
         return [
             node_from_chunk(c, 1.0 / rank, question.similarity[c.chunk_id])
             for rank, c in enumerate(found[: self._top_k], 1)

@@ -248,11 +248,13 @@ def test_the_tree_reader_scores_as_scikit_learn_does(tmp_path: Path) -> None:
         Trees.load(saved)
 
 
-def test_questions_of_several_clauses_are_reordered_by_the_shipped_trees_and_one_clause_by_the_blend() -> None:
+def test_with_trees_questions_of_several_clauses_are_reordered_by_them_and_one_clause_by_the_blend() -> None:
     rows = np.random.default_rng(1).random((30, len(FEATURES)))
     trees = shipped_trees()  # loading checks the shipped model was trained on the features this code computes
+    blend = rows[:, : len(WEIGHTS)] @ np.array(WEIGHTS)
     period = rows[:, FEATURES.index("named_period")]
-    assert relevance(rows, 1, trees) == pytest.approx(rows[:, : len(WEIGHTS)] @ np.array(WEIGHTS))
+    assert relevance(rows, TREE_PARTS, None) == pytest.approx(blend)  # the default: no trees
+    assert relevance(rows, 1, trees) == pytest.approx(blend)
     assert relevance(rows, TREE_PARTS, trees) == pytest.approx(trees.log_odds(rows) + PERIOD_BONUS * period)
     assert np.isfinite(trees.log_odds(rows)).all() and np.ptp(trees.log_odds(rows)) > 0
 
