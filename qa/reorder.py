@@ -44,7 +44,8 @@ from newsdesk.keyword_index import KeywordIndex, QueryScores, tokenize
 from qa.citations import split_sentences
 from qa.query_analysis import Period
 
-RANK_SPAN = 30  # place feature: 1 - place / SPAN, the same step at every place
+RANK_SPAN = 30  # place feature: 1 - place / SPAN, falling by the same step at every place (fitted MRR@10 beat
+# 30 / (30 + place), whose steps shrink down the list: held-out halves 0.749 -> 0.759 and 0.738 -> 0.750)
 FEATURES = (
     "place", "best_sentence_share", "best_clause_share", "mean_clause_share", "named_source", "named_period",
     "keyword_score", "best_clause_keyword", "mean_clause_keyword", "similarity", "similarity_gap",
