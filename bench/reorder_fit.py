@@ -107,9 +107,10 @@ def held_out(
         for i, fold in enumerate(folds):
             model = make().fit(*training([q for j, f in enumerate(folds) if j != i for q in f], columns))
             for q in fold:
+                metrics = scored([q], lambda q: score(model, q))
                 for group in ("all", q["type"]):
                     total = totals.setdefault(group, {})
-                    for name, value in scored([q], lambda q: score(model, q)).items():
+                    for name, value in metrics.items():
                         total[name] = total.get(name, 0.0) + value
                     counts[group] = counts.get(group, 0) + 1
     return {group: {name: v / counts[group] for name, v in total.items()} for group, total in totals.items()}

@@ -130,7 +130,8 @@ class NewsRetriever(BaseRetriever):
         found, question = self.candidates(query_bundle.query_str)
         if self._reorder_depth:
             rows = features(question, found, self._keyword_index)
-            found = cover_named_sources(reorder(found, rows, question, self._trees), question.source_groups, self._top_k)
+            reordered = reorder(found, rows, question, self._trees)
+            found = cover_named_sources(reordered, question.source_groups, self._top_k)
         return [
             node_from_chunk(c, 1.0 / rank, question.similarity[c.chunk_id])
             for rank, c in enumerate(found[: self._top_k], 1)
