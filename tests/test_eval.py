@@ -136,3 +136,16 @@ def test_yes_no_accuracy_is_reported_beside_the_always_yes_baseline() -> None:
     assert answers["yes_no_accuracy"] == 0.5  # of the four yes/no questions, the Imran Khan one left out
     assert answers["always_yes_baseline"] == 0.5
     assert answers["accuracy"] == 0.6
+
+
+def test_runs_with_another_reorder_get_their_own_folder(seed_store: Path) -> None:
+    """The run folder is named by the run's settings: a run with the trees must not resume one without them."""
+    folders = []
+    for trees in ("false", "true"):
+        result = run_cli("eval", str(SEED_SET), "--retrieval-only", "--llm-gguf", "/nonexistent.gguf",
+                         data_dir=seed_store, NEWSDESK_REORDER_TREES=trees)
+        assert result.code == 0, result.stderr
+        folder = Path(result.stderr.split("run folder: ", 1)[1].split(" (", 1)[0])
+        assert json.loads((folder / "config.json").read_text())["reorder_trees"] is (trees == "true")
+        folders.append(folder)
+    assert folders[0] != folders[1]

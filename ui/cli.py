@@ -301,7 +301,8 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
         or str(settings.llm_gguf or "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
         "top_k": settings.top_k, "candidates": settings.candidates, "keyword_weight": settings.keyword_weight,
         "dense_weight": settings.dense_weight, "per_source": settings.per_source, "reorder_depth": settings.reorder_depth,
-        "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
+        "reorder_trees": settings.reorder_trees, "chunk_size": settings.chunk_size,
+        "chunk_overlap": settings.chunk_overlap,
         "min_relevance": settings.min_relevance, "store": settings.chroma_url or str(settings.chroma_path),
         "git_commit": commit or "unknown",
     }
