@@ -19,8 +19,12 @@ _STOPWORDS = frozenset(
 
 
 def _stem(word: str) -> str:
-    """Crude suffix stripping, enough that 'visits', 'visited' and 'visiting' match each other."""
-    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+    """Crude suffix stripping, enough that 'visits', 'visited' and 'visiting' match each other. A possessive goes
+    whatever the length of the name, so "FTX's" matches "FTX" (it became "ftx'", a word no passage holds)."""
+    for possessive in ("'s", "’s"):
+        if word.endswith(possessive) and len(word) > len(possessive):
+            return word[: -len(possessive)]
+    for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word

@@ -56,6 +56,8 @@ def test_support_counts_content_words() -> None:
     assert support("Robinson is in Pakistan", ROBINSON.chunk.text) == 1.0
     assert support("Robinson visits officials", "Robinson is visiting the officials") == 1.0
     assert support("Obama visits Kenya", ROBINSON.chunk.text) == 0.0
+    assert support("FTX's founder", "the founder of FTX") == 1.0
+    assert support("the FTX founder", "FTX’s founder") == 1.0
 
 
 def test_refusal_wording_is_recognised() -> None:
