@@ -82,8 +82,8 @@ class Settings:
         default=False,
         metadata=_doc(
             "Reorder questions of two or more clauses with the gradient-boosted trees (qa/reorder_model.json) instead"
-            " of the logistic blend: better retrieval on MultiHop-RAG held out, but fewer right answers from the"
-            " default 1.5B answer model (README, Measured figures)."
+            " of the logistic blend: better retrieval on MultiHop-RAG held out, but the default 1.5B answer model then"
+            " answers more of the questions the articles cannot answer (README, Measured figures)."
         ),
     )
     upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB."))
