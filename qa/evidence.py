@@ -37,7 +37,8 @@ def select_evidence(question: str, passages: list[Passage], embed: Embed) -> lis
     if sum(len(p.chunk.text.split()) for p in passages) < WHOLE_BELOW_WORDS:
         return passages
     sentences = [split_sentences(p.chunk.text) for p in passages]
-    flat, seen = [], set()
+    flat: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
     for pi, ss in enumerate(sentences):  # neighbouring chunks of an article overlap: show a sentence once
         for si, s in enumerate(ss):
             if (key := " ".join(s.split())) and key not in seen:
