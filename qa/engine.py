@@ -27,7 +27,8 @@ from qa.condense import standalone_question
 from qa.evidence import select_evidence
 from qa.lexical import content_words, specifics, support
 from qa.llm import build_llm
-from qa.prompt import REFUSAL, build_messages, short_answer_messages
+from qa.prompt import REFUSAL, build_messages, not_held_refusal, short_answer_messages
+from qa.publications import mentions
 from qa.query_analysis import read_question
 from qa.reorder import shipped_trees
 from qa.retrieval import NewsRetriever, chunk_from_node
@@ -111,12 +112,19 @@ class Newsdesk:
     ) -> Iterator[AnswerEvent]:
         """The answer as events: sources first, then text as the model writes it, then the cited answer.
         ``keep`` restricts the articles searched; ``top_k`` overrides the number of passages."""
-        answered = [(t.question, t.answer) for t in history or [] if t.answer != REFUSAL]  # a refusal invites more
+        answered = [(t.question, t.answer) for t in history or [] if not is_refusal(t.answer)]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
         found = self.retrieve(standalone, top_k, keep)
         reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         yield SourcesFound(evidence, standalone)
+        unheld = [name for name in reading["publications_not_stored"]
+                  if not any(mentions(f"{p.chunk.title}\n{p.chunk.text}", name) for p in evidence)]
+        if unheld:
+            log.info("the question cites %s: no stored article is from there or mentions it; refusing", unheld)
+            yield Finished(Answer(question, not_held_refusal(unheld), refused=True, passages=found,
+                                  standalone_question=standalone, understood=reading))
+            return
         if not evidence:
             log.info("no passage is close to the question in meaning or words; refusing")
             yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone,

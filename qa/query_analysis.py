@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from typing import Iterable
 
 from newsdesk.keyword_index import tokenize
+from qa.publications import publications_not_stored
 
 _SUFFIXES = re.compile(r"\s*(\||:| - | – ).*$")
 _MIN_ALIAS = 3
@@ -166,17 +167,21 @@ def question_parts(question: str) -> list[str]:
 @dataclass(frozen=True)
 class Reading:
     """What retrieval understood of a question, for ``newsdesk ask --json``: the stored sources each mention
-    names, the stretches of time it names, and the clauses matched on their own."""
+    names, the stretches of time it names, the clauses matched on their own, and the publications it cites that
+    no stored source is (``qa.publications``)."""
 
     sources: list[list[str]]
     periods: list[dict[str, str | None]]
     parts: list[str]
+    publications_not_stored: list[str]
 
 
 def read_question(question: str, stored_sources: Iterable[str], newest_ts: int | None = None) -> Reading:
-    groups = named_sources(question, source_aliases(stored_sources))
+    stored = list(stored_sources)
+    groups = named_sources(question, source_aliases(stored))
     periods = [p.as_json() for p in named_periods(question, newest_ts)]
-    return Reading([sorted(group) for group in groups], periods, question_parts(question))
+    return Reading([sorted(group) for group in groups], periods, question_parts(question),
+                   publications_not_stored(question, stored))
 
 
 def _iso_day(day: int) -> str:

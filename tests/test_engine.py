@@ -18,7 +18,10 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms import CustomLLM
 
+from ingest.pipeline import Ingestor
+from ingest.sources import read_sources
 from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
@@ -129,6 +132,7 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
         "sources": [["The Nation"]],
         "periods": [{"said": "June 29, 2022", "since": "2022-06-29", "until": "2022-06-29"}],
         "parts": ["Did The Nation report on June 29, 2022", "Todd D. Robinson is in Pakistan"],  # the date whole
+        "publications_not_stored": [],
     }
 
     denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
@@ -143,3 +147,30 @@ def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Pa
     assert answer.refused and answer.answer == REFUSAL and answer.short_answer == ""
     llm.short = "Todd D. Robinson, June 29 to July 2"
     assert desk.ask("Who is visiting Pakistan and when?").short_answer == "Todd D. Robinson, June 29 to July 2"
+
+
+def test_a_question_citing_a_publication_the_store_lacks_is_refused_naming_it(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Todd D. Robinson is in Pakistan from June 29 to July 2.")
+    answer = desk.ask("According to a Reuters report, who is visiting Pakistan and when?")
+    assert llm.sent == [], "the passages cannot say what Reuters reported: the model is not asked"
+    assert answer.refused and answer.answer == "The articles don't say: none of them is from Reuters, or mentions it."
+    assert answer.understood["publications_not_stored"] == ["Reuters"]
+    assert answer.passages  # the nearest passages are still shown
+
+    stored = desk.ask("According to The Nation, who is visiting Pakistan and when?")  # the seed article's source
+    assert not stored.refused and stored.understood["publications_not_stored"] == []
+
+
+def test_a_publication_quoted_by_a_stored_article_is_not_refused(tmp_path: Path) -> None:
+    feed = tmp_path / "quoted.jsonl"
+    feed.write_text('{"id": "ferry", "title": "Ferry cancelled", "source": "Coast Times", "published_at": '
+                    '"2023-10-02T09:00:00Z", "text": "Reuters reported that the storm cancelled the Port Ellen ferry '
+                    'for three days."}\n')
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, KeywordIndex(settings.keyword_index_path)).ingest(
+        read_sources([str(feed)]))
+    llm = ScriptedLLM(reply="The storm cancelled the Port Ellen ferry for three days [1].", sent=[])
+    desk = Newsdesk(settings, store, MiniLMEmbedding(), llm)
+    answer = desk.ask("What did Reuters report about the Port Ellen ferry?")
+    assert llm.sent and not answer.refused and answer.citations[0].article_id == "ferry"
