@@ -19,8 +19,10 @@ def _xdg(var: str, fallback: str) -> Path:
     return Path(os.environ.get(var) or Path.home() / fallback)
 
 
-def _doc(text: str) -> dict[str, str]:
-    return {"doc": text}
+def _doc(text: str, shapes_answers: bool = True) -> dict[str, Any]:
+    """A field's help text, and whether its value can change what a question gets back (where state lives and
+    how fast the work runs cannot)."""
+    return {"doc": text, "shapes_answers": shapes_answers}
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,11 @@ class Settings:
 
     data_dir: Path = field(
         default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "newsdesk",
-        metadata=_doc("Where the embedded Chroma store and other state live."),
+        metadata=_doc("Where the embedded Chroma store and other state live.", shapes_answers=False),
     )
     cache_dir: Path = field(
         default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "newsdesk",
-        metadata=_doc("Where the default answer model is assembled from its packages, once."),
+        metadata=_doc("Where the default answer model is assembled from its packages, once.", shapes_answers=False),
     )
     chroma_url: str | None = field(
         default=None, metadata=_doc("A Chroma server (http://host:port) to use instead of the embedded store.")
@@ -48,9 +50,9 @@ class Settings:
     )
     llm_model: str = field(default="default", metadata=_doc("Model name sent to the OpenAI-compatible server."))
     llm_api_key_env: str = field(
-        default="NEWSDESK_LLM_API_KEY", metadata=_doc("Environment variable holding that server's API key.")
+        default="NEWSDESK_LLM_API_KEY", metadata=_doc("Environment variable holding that server's API key.", shapes_answers=False)
     )
-    llm_threads: int = field(default=2, metadata=_doc("CPU threads for the embedded model."))
+    llm_threads: int = field(default=2, metadata=_doc("CPU threads for the embedded model.", shapes_answers=False))
     llm_context: int = field(default=4096, metadata=_doc("Context window (tokens) of the embedded model."))
     max_answer_tokens: int = field(default=200, metadata=_doc("Longest answer the model may write, in tokens."))
     chunk_size: int = field(
@@ -61,7 +63,7 @@ class Settings:
         ),
     )
     chunk_overlap: int = field(default=30, metadata=_doc("Word pieces shared by neighbouring chunks."))
-    embed_batch_size: int = field(default=64, metadata=_doc("Chunks embedded per batch."))
+    embed_batch_size: int = field(default=64, metadata=_doc("Chunks embedded per batch.", shapes_answers=False))
     top_k: int = field(default=5, metadata=_doc("Passages given to the model for one answer."))
     candidates: int = field(default=50, metadata=_doc("Chunks each retriever (keyword, dense) proposes before fusion."))
     keyword_weight: float = field(default=1.0, metadata=_doc("Weight of the keyword (BM25) ranking in the fusion."))
@@ -86,7 +88,7 @@ class Settings:
             " answers more of the questions the articles cannot answer (README, Measured figures)."
         ),
     )
-    upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB."))
+    upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB.", shapes_answers=False))
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(
@@ -105,6 +107,15 @@ class Settings:
     @property
     def keyword_index_path(self) -> Path:
         return self.data_dir / "keyword-index" / self.collection
+
+
+def answer_shaping(settings: Settings) -> dict[str, Any]:
+    """The settings that can change what a question gets back (retrieval, chunking, the answer model and its
+    limits), as JSON values: an eval run records them, and a run with other values is another run."""
+    return {
+        f.name: str(value) if isinstance(value := getattr(settings, f.name), Path) else value
+        for f in fields(Settings) if f.metadata["shapes_answers"]
+    }
 
 
 class SettingsError(ValueError):

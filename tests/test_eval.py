@@ -138,14 +138,16 @@ def test_yes_no_accuracy_is_reported_beside_the_always_yes_baseline() -> None:
     assert answers["accuracy"] == 0.6
 
 
-def test_runs_with_another_reorder_get_their_own_folder(seed_store: Path) -> None:
-    """The run folder is named by the run's settings: a run with the trees must not resume one without them."""
+@pytest.mark.parametrize("setting, values", [("reorder_trees", ("false", "true")), ("max_answer_tokens", ("200", "80"))])
+def test_runs_with_other_settings_get_their_own_folder(seed_store: Path, setting: str, values: tuple[str, str]) -> None:
+    """The run folder is named by every setting that can change answers: a run with the trees must not resume
+    one without them, nor one with longer answers (settings listed by hand once missed the trees)."""
     folders = []
-    for trees in ("false", "true"):
+    for value in values:
         result = run_cli("eval", str(SEED_SET), "--retrieval-only", "--llm-gguf", "/nonexistent.gguf",
-                         data_dir=seed_store, NEWSDESK_REORDER_TREES=trees)
+                         data_dir=seed_store, **{f"NEWSDESK_{setting.upper()}": value})
         assert result.code == 0, result.stderr
         folder = Path(result.stderr.split("run folder: ", 1)[1].split(" (", 1)[0])
-        assert json.loads((folder / "config.json").read_text())["reorder_trees"] is (trees == "true")
+        assert str(json.loads((folder / "config.json").read_text())[setting]).lower() == value
         folders.append(folder)
     assert folders[0] != folders[1]

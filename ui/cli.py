@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import newsdesk  # noqa: F401  (sets the offline environment before any model library loads)
-from newsdesk.settings import Settings, SettingsError, describe_settings, load_settings
+from newsdesk.settings import Settings, SettingsError, answer_shaping, describe_settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("newsdesk")
@@ -299,11 +299,7 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
         "embedding_model": "all-MiniLM-L6-v2",
         "answer_model": None if args.retrieval_only else (settings.llm_url and f"{settings.llm_url} {settings.llm_model}")
         or str(settings.llm_gguf or "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
-        "top_k": settings.top_k, "candidates": settings.candidates, "keyword_weight": settings.keyword_weight,
-        "dense_weight": settings.dense_weight, "per_source": settings.per_source, "reorder_depth": settings.reorder_depth,
-        "reorder_trees": settings.reorder_trees, "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap,
-        "min_relevance": settings.min_relevance, "store": settings.chroma_url or str(settings.chroma_path),
+        **answer_shaping(settings), "store": settings.chroma_url or str(settings.chroma_path),
         "git_commit": commit or "unknown",
     }
     fingerprint = hashlib.sha256(json.dumps({k: v for k, v in config.items() if k != "git_commit"}, sort_keys=True).encode())
