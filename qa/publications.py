@@ -72,10 +72,11 @@ def cited_publications(question: str) -> list[str]:
     return found
 
 
-def publications_not_stored(question: str, stored_sources: Iterable[str]) -> list[str]:
-    """The publications the question cites that no stored source is: a stored "BBC News - Technology" holds
-    the BBC and BBC News, a stored "Bloomberg" holds Bloomberg News."""
-    stored = [_bare(s) for s in stored_sources]
+def publications_not_stored(question: str, stored_names: Iterable[str]) -> list[str]:
+    """The publications the question cites that no stored source is. ``stored_names`` are the stored sources'
+    lower-cased names and short forms (``query_analysis.source_aliases``): "bbc news" holds the BBC and BBC News,
+    "bloomberg" holds Bloomberg News."""
+    stored = list(stored_names)
     return [name for name in cited_publications(question) if not any(_same_outlet(_bare(name), s) for s in stored)]
 
 

@@ -177,11 +177,11 @@ class Reading:
 
 
 def read_question(question: str, stored_sources: Iterable[str], newest_ts: int | None = None) -> Reading:
-    stored = list(stored_sources)
-    groups = named_sources(question, source_aliases(stored))
+    aliases = source_aliases(stored_sources)
+    groups = named_sources(question, aliases)
     periods = [p.as_json() for p in named_periods(question, newest_ts)]
     return Reading([sorted(group) for group in groups], periods, question_parts(question),
-                   publications_not_stored(question, stored))
+                   publications_not_stored(question, aliases))
 
 
 def _iso_day(day: int) -> str:

@@ -2,6 +2,7 @@
 
 from qa.prompt import not_held_refusal
 from qa.publications import cited_publications, mentions, publications_not_stored
+from qa.query_analysis import source_aliases
 
 
 def test_publications_are_found_where_they_stand_alone() -> None:
@@ -23,7 +24,7 @@ def test_names_inside_longer_names_are_not_publications() -> None:
 def test_a_stored_source_holds_its_short_and_long_forms() -> None:
     stored = ["BBC News - Technology", "Cnbc | World Business News Leader", "The Verge", "Bloomberg"]
     question = "Did the BBC, CNBC, The Verge, Bloomberg News, Reuters and the Economic Times all report it?"
-    assert publications_not_stored(question, stored) == ["Reuters", "Economic Times"]
+    assert publications_not_stored(question, source_aliases(stored)) == ["Reuters", "Economic Times"]
     assert publications_not_stored("What did Reuters report?", []) == ["Reuters"]
 
 
