@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -50,9 +52,19 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
 class ArticleStore:
     """Chunks with their article metadata; a chunk's article is current when every chunk carries its hash."""
 
-    def __init__(self, collection: Any, location: str) -> None:
+    def __init__(self, collection: Any, location: str, folder: Path | None = None) -> None:
         self._collection = collection
         self.location = location
+        self._folder = folder  # the embedded store's files; None for a server
+
+    def write_mark(self) -> tuple[tuple[str, int, int], ...] | None:
+        """A mark that changes whenever the embedded store is written (its files' names, sizes and times: a few
+        microseconds, where ``count`` takes ~13 ms at 100k chunks); None for a server, whose writes only ``count``
+        shows. Reads leave it as it is."""
+        if self._folder is None:
+            return None
+        with os.scandir(self._folder) as entries:
+            return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries if e.is_file()))
 
     def _get_all(self, include: list[str]) -> dict[str, list[Any]]:
         """The whole collection, read a page at a time: one get() of everything fails past ~30k chunks in
@@ -214,5 +226,5 @@ def open_store(settings: Settings) -> ArticleStore:
     except Exception as exc:  # chromadb raises many unrelated types for "cannot reach / cannot open"
         where = settings.chroma_url or settings.chroma_path
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
-    return ArticleStore(collection, location)
+    return ArticleStore(collection, location, None if settings.chroma_url else settings.chroma_path)
 
