@@ -38,11 +38,11 @@ def test_bad_values_name_their_origin(tmp_path: Path) -> None:
 
 
 def test_switches_read_as_true_or_false(tmp_path: Path) -> None:
-    assert load_settings(environ={}).reorder_trees is False
-    assert load_settings(environ={"NEWSDESK_REORDER_TREES": "true"}).reorder_trees is True
-    assert load_settings(environ={"NEWSDESK_REORDER_TREES": "0"}).reorder_trees is False
-    (tmp_path / "config.toml").write_text("reorder_trees = true\n")
-    assert load_settings(environ={"NEWSDESK_DATA_DIR": str(tmp_path)}).reorder_trees is True
+    assert load_settings(environ={}).reorder_trees is True
+    assert load_settings(environ={"NEWSDESK_REORDER_TREES": "false"}).reorder_trees is False
+    assert load_settings(environ={"NEWSDESK_REORDER_TREES": "1"}).reorder_trees is True
+    (tmp_path / "config.toml").write_text("reorder_trees = false\n")
+    assert load_settings(environ={"NEWSDESK_DATA_DIR": str(tmp_path)}).reorder_trees is False
 
 
 def test_settings_are_immutable() -> None:
