@@ -139,7 +139,7 @@ class KeywordIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._loaded = _NOT_LOADED
-        self._checked: Any = None  # the store's write mark when the loaded index was last found current
+        self._checked: tuple[tuple[str, int, int], ...] | None = None  # the store's write mark when last found current
 
     def rebuild(self, store: ArticleStore) -> None:
         """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""

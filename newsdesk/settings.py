@@ -50,7 +50,8 @@ class Settings:
     )
     llm_model: str = field(default="default", metadata=_doc("Model name sent to the OpenAI-compatible server."))
     llm_api_key_env: str = field(
-        default="NEWSDESK_LLM_API_KEY", metadata=_doc("Environment variable holding that server's API key.", shapes_answers=False)
+        default="NEWSDESK_LLM_API_KEY",
+        metadata=_doc("Environment variable holding that server's API key.", shapes_answers=False),
     )
     llm_threads: int = field(default=2, metadata=_doc("CPU threads for the embedded model.", shapes_answers=False))
     llm_context: int = field(default=4096, metadata=_doc("Context window (tokens) of the embedded model."))
@@ -88,7 +89,9 @@ class Settings:
             " against 0.752; README, Measured figures)."
         ),
     )
-    upload_max_mb: int = field(default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB.", shapes_answers=False))
+    upload_max_mb: int = field(
+        default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB.", shapes_answers=False)
+    )
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(

@@ -12,14 +12,6 @@ from qa.relative_dates import with_dates
 REFUSAL = "The articles don't say."
 
 
-def not_held_refusal(publications: list[str]) -> str:
-    """The refusal for a question citing publications the collection holds nothing from, naming them, so the
-    reader knows what to add rather than to rephrase."""
-    if len(publications) == 1:
-        return f"The articles don't say: none of them is from {publications[0]}, or mentions it."
-    names = ", ".join(publications[:-1]) + " or " + publications[-1]
-    return f"The articles don't say: none of them is from {names}, or mentions them."
-
 ANSWER_ONLY_PROMPT = (
     "You answer questions about news articles using only the numbered sources you are given. "
     "Answer in one to three short sentences, with names, dates and numbers exactly as the sources give them. "
@@ -32,6 +24,15 @@ SHORT_ANSWER_REQUEST = (
     'Now answer the question "{question}" with only the key words of the answer (a name, date, number or short '
     "phrase), no sentence."
 )
+
+
+def not_held_refusal(publications: list[str]) -> str:
+    """The refusal for a question citing publications the collection holds nothing from, naming them, so the
+    reader knows what to add rather than to rephrase."""
+    if len(publications) == 1:
+        return f"The articles don't say: none of them is from {publications[0]}, or mentions it."
+    names = ", ".join(publications[:-1]) + " or " + publications[-1]
+    return f"The articles don't say: none of them is from {names}, or mentions them."
 
 
 def source_label(passage: Passage) -> str:

@@ -47,12 +47,17 @@ PUBLICATIONS = (
 )
 
 
+def _bare(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower()
+
+
 def _name_pattern(name: str) -> str:
     if name.startswith("The "):
         return "[Tt]he " + re.escape(name[4:])
     return "(?:[Tt]he )?" + re.escape(name)
 
 
+_BY_BARE_NAME = {_bare(name): name for name in PUBLICATIONS}
 _CITED = re.compile(
     r"(?<![\w'’-])(?P<name>" + "|".join(_name_pattern(n) for n in sorted(PUBLICATIONS, key=len, reverse=True))
     + r")(?P<possessive>'s|’s|'|’)?(?![\w-])"
@@ -65,8 +70,7 @@ def cited_publications(question: str) -> list[str]:
     for match in _CITED.finditer(question):
         if _part_of_a_longer_name(question, match):
             continue
-        said = match.group("name")
-        name = next(n for n in PUBLICATIONS if _bare(n) == _bare(said))
+        name = _BY_BARE_NAME[_bare(match.group("name"))]
         if name not in found:
             found.append(name)
     return found
@@ -103,10 +107,6 @@ def _part_of_a_longer_name(question: str, match: re.Match[str]) -> bool:
 def _capitalised(word: str) -> bool:
     """A capitalised word other than a little one ("The", "And")."""
     return word[:1].isupper() and bool(content_words(word))
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).lower()
 
 
 def _same_outlet(cited: str, stored: str) -> bool:
