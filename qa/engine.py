@@ -119,7 +119,7 @@ class Newsdesk:
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         yield SourcesFound(evidence, standalone)
         unheld = [name for name in reading["publications_not_stored"]
-                  if not any(mentions(f"{p.chunk.title}\n{p.chunk.text}", name) for p in evidence)]
+                  if not any(mentions(_title_and_text(p), name) for p in evidence)]
         if unheld:
             log.info("the question cites %s: no stored article is from there or mentions it; refusing", unheld)
             yield Finished(Answer(question, not_held_refusal(unheld), refused=True, passages=found,
@@ -175,13 +175,13 @@ class Newsdesk:
     def _holds_the_question(self, question: str, passages: list[Passage]) -> bool:
         """A passage holds most of the question's content words: the small model's refusal is then more often
         wrong than right ("How did Ned Price describe the relationship?" over the sentence quoting him)."""
-        return any(support(question, f"{p.chunk.title}\n{p.chunk.text}") >= RETRY_SUPPORT for p in passages)
+        return any(support(question, _title_and_text(p)) >= RETRY_SUPPORT for p in passages)
 
     def _is_evidence(self, question: str, passage: Passage) -> bool:
         """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""
         if passage.similarity >= self.settings.min_relevance:
             return True
-        return support(question, f"{passage.chunk.title}\n{passage.chunk.text}") >= LEXICAL_EVIDENCE
+        return support(question, _title_and_text(passage)) >= LEXICAL_EVIDENCE
 
     def _finish(self, question: str, standalone: str, text: str, evidence: list[Passage]) -> Answer:
         if is_refusal(text):
@@ -207,3 +207,8 @@ class Newsdesk:
             log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
             return Answer(answer.question, REFUSAL, refused=True, passages=evidence, standalone_question=question)
         return replace(answer, short_answer=short)
+
+
+def _title_and_text(passage: Passage) -> str:
+    """What a passage says, headline included: the words the question and its cited names are looked for in."""
+    return f"{passage.chunk.title}\n{passage.chunk.text}"
