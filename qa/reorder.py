@@ -85,12 +85,21 @@ def best_sentence_shares(queries: Sequence[dict[str, float]], texts: Sequence[st
     """For each query (word -> weight) and text, the largest share of the query's total word weight that one of
     the text's sentences holds: one row per query."""
     sentences = [split_sentences(text) for text in texts]
-    words = iter(tokenize([s for each in sentences for s in each]))  # one call: tokenizing is the cost here
+    column = {word: i for i, word in enumerate(dict.fromkeys(w for query in queries for w in query))}
+    weights = np.zeros((len(column), len(queries)))  # query word x query
+    for j, query in enumerate(queries):
+        for word, weight in query.items():
+            weights[column[word], j] = weight
+    holds = np.zeros((sum(map(len, sentences)), len(column)))  # sentence x query word: 1 where the sentence has it
+    for row, words in enumerate(tokenize([s for each in sentences for s in each])):  # one call: tokenizing costs
+        holds[row, [column[w] for w in words if w in column]] = 1.0
+    held = holds @ weights  # sentence x query
     shares = np.zeros((len(queries), len(texts)))
-    for column, each in enumerate(sentences):
-        for sentence_words in (set(next(words)) for _ in each):
-            held = [sum(query.get(w, 0.0) for w in sentence_words) for query in queries]
-            shares[:, column] = np.maximum(shares[:, column], held)
+    start = 0
+    for i, each in enumerate(sentences):
+        if each:
+            shares[:, i] = held[start : start + len(each)].max(axis=0)
+        start += len(each)
     totals = np.array([sum(query.values()) for query in queries]).reshape(-1, 1)
     return np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0)
 
@@ -180,14 +189,17 @@ class Trees:
         """Each row's log-odds of being relevant."""
         a = self.arrays
         count, width = a["leaf"].shape
-        at = np.repeat(np.arange(count) * width, len(rows)).reshape(count, len(rows))  # each tree's root, per row
+        base = np.repeat(np.arange(count) * width, len(rows))  # each tree's root, once per row (tree-major)
+        at = base.copy()
+        cell = np.tile(np.arange(len(rows)) * rows.shape[1], count)  # where each pair's row starts in ``values``
         values = rows.ravel()
-        offsets = np.arange(len(rows))[None, :] * rows.shape[1]
-        while not (leaf := a["leaf"].flat[at]).all():
-            go_left = values[offsets + a["feature"].flat[at]] <= a["threshold"].flat[at]
-            step = np.where(go_left, a["left"].flat[at], a["right"].flat[at])
-            at = np.where(leaf, at, at - at % width + step)
-        return self.baseline + a["value"].flat[at].sum(axis=0)
+        walking = np.flatnonzero(~a["leaf"].flat[at])  # (tree, row) pairs not yet at a leaf; most stop early
+        while len(walking):
+            node = at[walking]
+            go_left = values[cell[walking] + a["feature"].flat[node]] <= a["threshold"].flat[node]
+            at[walking] = base[walking] + np.where(go_left, a["left"].flat[node], a["right"].flat[node])
+            walking = walking[~a["leaf"].flat[at[walking]]]
+        return self.baseline + a["value"].flat[at].reshape(count, len(rows)).sum(axis=0)
 
 
 @cache
