@@ -163,7 +163,8 @@ class KeywordIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._loaded = _NOT_LOADED
-        self._checked: tuple[tuple[str, int, int], ...] | None = None  # the store's write mark when last found current
+        self._loaded_from: tuple[int, int, int] | None = None  # the saved index file it was read from or written as
+        self._checked: tuple[Any, ...] | None = None  # the store's and the saved index's marks when last found current
 
     def rebuild(self, store: ArticleStore) -> None:
         """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""
@@ -190,31 +191,42 @@ class KeywordIndex:
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
         self._loaded = _Loaded.of(model if chunks else None, meta)
+        self._loaded_from = self._saved_mark()
         log.info("keyword index: %d chunks indexed in %.1fs", len(chunks), time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
         """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
-        (e.g. a store filled by an older version, or by another machine through a Chroma server). The count is
-        asked only when the store was written since the last check (``write_mark``): it is a sixth of a question's
-        retrieval time at 100k chunks."""
-        mark = store.write_mark()
-        if self._loaded is not _NOT_LOADED and mark is not None and mark == self._checked:
+        (e.g. a store filled by an older version, or by another machine through a Chroma server), and reloading it
+        when another process saved a new one (a re-ingested article whose text changed but not its number of
+        chunks). The store is counted only when its files or the saved index changed since the last check
+        (``write_mark``): a count is a sixth of a question's retrieval time at 100k chunks."""
+        mark = (store.write_mark(), self._saved_mark())
+        if self._loaded is not _NOT_LOADED and mark[0] is not None and mark == self._checked:
             return
         self._load_current(store)
-        self._checked = mark
+        self._checked = (mark[0], self._saved_mark())
+
+    def _saved_mark(self) -> tuple[int, int, int] | None:
+        """The saved index's identity: a rebuild writes a new file (``rebuild`` renames a fresh folder in)."""
+        try:
+            st = (self.folder / _META).stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _load_current(self, store: ArticleStore) -> None:
         count = store.count()
         loaded = self._loaded
-        if loaded is not _NOT_LOADED and len(loaded.chunks.ids) == count:
+        saved_mark = self._saved_mark()
+        if loaded is not _NOT_LOADED and len(loaded.chunks.ids) == count and saved_mark == self._loaded_from:
             return
-        meta = self.folder / _META
-        if meta.is_file():
-            saved = json.loads(meta.read_text(encoding="utf-8"))
+        if saved_mark is not None:
+            saved = json.loads((self.folder / _META).read_text(encoding="utf-8"))
             ids = saved.get("ids", [])
             if len(ids) == count and len(saved.get("published_ts", [])) == count:  # else saved by an older version
                 model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
                 self._loaded = _Loaded.of(model, saved)
+                self._loaded_from = saved_mark
                 return
         self.rebuild(store)
 

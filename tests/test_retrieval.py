@@ -91,6 +91,24 @@ def test_a_reader_counts_the_store_only_after_a_write(small_store: tuple, tmp_pa
     assert counted and reader.search("Kilbrannan ferry", 1)[0][0] == "ferry#0"
 
 
+def test_a_reader_follows_another_writers_reingest_of_changed_text(small_store: tuple, tmp_path: Path) -> None:
+    """A web chat's index must not keep an article's old words when another process re-ingests it with new text
+    and the same number of chunks (the store's count alone does not move)."""
+    settings, store, index = small_store
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    assert reader.search("Kilbrannan", 3) == []
+    count = store.count()
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text('{"id": "bridge", "title": "Bridge opens", "source": "Valley Gazette", "published_at": '
+                       '"2023-11-07T09:00:00Z", "text": "The new Kilbrannan bridge opened to traffic on Tuesday."}\n')
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(changed)]))
+    assert store.count() == count
+    reader.ensure_current(store)
+    assert reader.search("Kilbrannan", 3)[0][0] == "bridge#0"
+    assert reader.search("Dunmore", 3) == []
+
+
 def test_retriever_finds_names_the_embedding_misses(small_store: tuple) -> None:
     _, store, index = small_store
     retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2)
