@@ -6,7 +6,6 @@ Each chunk is indexed with its title and source, stemmed (Snowball), English sto
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import math
@@ -152,12 +151,7 @@ class _Loaded:
     def of(cls, model: Any, meta: dict[str, list]) -> "_Loaded":
         # bm25s keeps one column of scores per vocabulary word: its length is the word's document frequency
         frequency = np.diff(model.scores["indptr"]) if model is not None else np.zeros(0, dtype=np.int64)
-        loaded = cls(model, IndexedChunks.from_meta(meta), frequency)
-        # Its chunk ids, their row map and the vocabulary are a few hundred thousand objects at 100k chunks that
-        # live as long as the process: frozen, Python's cycle collector stops walking them, whose full pass took
-        # ~400 ms, inside a question, every few hundred questions. A replaced index is still freed (no cycles).
-        gc.freeze()
-        return loaded
+        return cls(model, IndexedChunks.from_meta(meta), frequency)
 
 
 _NOT_LOADED = _Loaded(None, IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), np.zeros(0))

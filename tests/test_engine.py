@@ -4,6 +4,7 @@ The model here is a scripted stand-in so the prompt the pipeline sends can be re
 real models answer in test_answer_cli.py and test_web_chat.py.
 """
 
+import gc
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -24,7 +25,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
+from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn, settle_loaded_objects
 from qa.prompt import REFUSAL, SHORT_ANSWER_REQUEST, SYSTEM_PROMPT
 
 
@@ -174,3 +175,18 @@ def test_a_publication_quoted_by_a_stored_article_is_not_refused(tmp_path: Path)
     desk = Newsdesk(settings, store, MiniLMEmbedding(), llm)
     answer = desk.ask("What did Reuters report about the Port Ellen ferry?")
     assert llm.sent and not answer.refused and answer.citations[0].article_id == "ferry"
+
+
+def test_a_built_desk_leaves_what_it_loaded_out_of_full_collections(seed_store: Path) -> None:
+    """A full cycle-collection pass over a serving process's libraries and model took ~0.5 s, inside a question;
+    a desk built for serving freezes what is loaded by then, once a process."""
+    settle_loaded_objects.cache_clear()
+    gc.unfreeze()
+    try:
+        desk = Newsdesk.from_settings(load_settings({"data_dir": seed_store}, environ={}))
+        walked = gc.get_objects()
+        assert all(o is not desk.embed_model for o in walked) and all(o is not desk.store for o in walked)
+        later = [desk]
+        assert any(o is later for o in gc.get_objects())  # what comes after is collected as usual
+    finally:
+        gc.unfreeze()

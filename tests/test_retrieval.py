@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
 from typing import Callable
@@ -108,20 +107,6 @@ def test_a_reader_follows_another_writers_reingest_of_changed_text(small_store: 
     reader.ensure_current(store)
     assert reader.search("Kilbrannan", 3)[0][0] == "bridge#0"
     assert reader.search("Dunmore", 3) == []
-
-
-def test_a_loaded_index_is_left_out_of_the_cycle_collectors_walks(small_store: tuple) -> None:
-    """At 100k chunks a full pass of Python's cycle collector over the index's ids and maps took ~400 ms, landing
-    inside a question every few hundred questions; the loaded index is frozen out of it."""
-    settings, store, _ = small_store
-    gc.unfreeze()
-    reader = KeywordIndex(settings.keyword_index_path)
-    reader.ensure_current(store)
-    ids = reader._loaded.chunks.ids
-    try:
-        assert ids and all(o is not ids for o in gc.get_objects())
-    finally:
-        gc.unfreeze()
 
 
 def test_retriever_finds_names_the_embedding_misses(small_store: tuple) -> None:
