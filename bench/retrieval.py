@@ -54,7 +54,9 @@ ABLATION = [  # (name, settings changed, per-clause picks on)
     ("+ blend reorder of the top 20", {"reorder_depth": 20, "reorder_trees": False}, True),
     ("+ blend reorder of the top 30", {"reorder_trees": False}, True),
     ("+ blend reorder of the top 50", {"reorder_depth": 50, "reorder_trees": False}, True),
-    ("trees for 2+ clauses, top 30 (default; in-sample: the trees learnt from these questions)", {}, True),
+    ("trees for 2+ clauses, top 30, no article picks (the trees learnt with them)", {"article_expansion": 0}, True),
+    ("trees for 2+ clauses, top 30 + article picks (default; in-sample: the trees learnt from these questions)", {},
+     True),
 ]
 
 

@@ -69,3 +69,8 @@ class Chunk:
     @property
     def chunk_id(self) -> str:
         return f"{self.article_id}#{self.index}"
+
+
+def article_of(chunk_id: str) -> str:
+    """The article a chunk id (``Chunk.chunk_id``) belongs to."""
+    return chunk_id.rsplit("#", 1)[0]

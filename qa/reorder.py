@@ -17,8 +17,8 @@ by a small gradient-boosted tree model over all of them (`reorder_model.json`, 2
 here with numpy), trained on the MultiHop-RAG dev split: is this chunk relevant? Trees capture what a weighted sum
 cannot, e.g. that a high BM25 score means little for the third chunk of an article already found. Checked by
 training on four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against
-the logistic blend of the first six features, Hits@4 0.889 -> 0.917, MRR@10 0.752 -> 0.797, evidence recall@10
-0.738 -> 0.768. With the default 1.5B answer model, on two samples of 100 fresh inference, unanswerable and
+the logistic blend of the first six features, Hits@4 0.889 -> 0.914, MRR@10 0.752 -> 0.804, evidence recall@10
+0.739 -> 0.776 (the candidates including ``qa.retrieval``'s article picks). With the default 1.5B answer model, on two samples of 100 fresh inference, unanswerable and
 other open questions, trees trained without them answered more right (0.76 -> 0.83 and 0.59 -> 0.63) and still
 refused 0.93 and 0.96 of the unanswerable ones, once questions citing a publication the store lacks are refused
 (``qa.publications``). The ``reorder_trees`` setting set to false gives the blend to every question. A question
@@ -26,7 +26,7 @@ of one clause (a reader's "what did the storm do to the ferry?") always gets the
 questions, where a chunk's BM25 score is a reliable signal, and rank a chunk that repeats a short question's words
 above the one sentence that answers it.
 
-It costs one tokenization of ~30 chunks and a few thousand array lookups per question, no model call: a
+It costs one tokenization of 30-42 chunks and a few thousand array lookups per question, no model call: a
 cross-encoder, or embedding the candidates' sentences, would cost more than the whole latency budget on this CPU.
 """
 
@@ -41,7 +41,7 @@ from typing import AbstractSet as Set, Any, Sequence
 import numpy as np
 
 from newsdesk.articles import Chunk
-from newsdesk.keyword_index import KeywordIndex, QueryScores, tokenize
+from newsdesk.keyword_index import KeywordIndex, QueryScores, stems_of, tokenize, unstemmed_words
 from qa.citations import split_sentences
 from qa.query_analysis import Period
 
@@ -91,8 +91,14 @@ def best_sentence_shares(queries: Sequence[dict[str, float]], texts: Sequence[st
         for word, weight in query.items():
             weights[column[word], j] = weight
     holds = np.zeros((sum(map(len, sentences)), len(column)))  # sentence x query word: 1 where the sentence has it
-    for row, words in enumerate(tokenize([s for each in sentences for s in each])):  # one call: tokenizing costs
-        holds[row, [column[w] for w in words if w in column]] = 1.0
+    words = unstemmed_words([s for each in sentences for s in each])  # one call: tokenizing costs
+    query_word = {w: column[stem] for w, stem in stems_of(w for each in words for w in each).items() if stem in column}
+    rows, columns = [], []
+    for row, each in enumerate(words):  # a sentence's words that stem to a query word: a set intersection, in C
+        for w in query_word.keys() & set(each):
+            rows.append(row)
+            columns.append(query_word[w])
+    holds[rows, columns] = 1.0
     held = holds @ weights  # sentence x query
     shares = np.zeros((len(queries), len(texts)))
     start = 0
@@ -218,12 +224,17 @@ def reorder(
     return [candidates[i] for i in order]
 
 
+def by_trees(parts: int, trees: Trees | None) -> bool:
+    """Whether a question of ``parts`` clauses is reordered by ``trees`` rather than by the blend."""
+    return trees is not None and parts >= TREE_PARTS
+
+
 def relevance(rows: np.ndarray, parts: int, trees: Trees | None = None) -> np.ndarray:
     """Each ``features`` row's score for a question of ``parts`` clauses, higher for likelier to hold the fact: the
     trees' log-odds (a named period counting ``PERIOD_BONUS`` more) when given and the question has at least
     ``TREE_PARTS`` clauses, else the ``WEIGHTS`` blend."""
     if not len(rows):
         return np.zeros(0)
-    if trees is None or parts < TREE_PARTS:
+    if not by_trees(parts, trees):
         return rows[:, : len(WEIGHTS)] @ np.array(WEIGHTS)
     return trees.log_odds(rows) + PERIOD_BONUS * rows[:, FEATURES.index("named_period")]

@@ -392,3 +392,37 @@ def test_a_named_sources_second_chunk_for_a_clause_joins_the_candidates(
     assert retrieved()[:3] == ["herald-ferry", "herald-plans", "herald-opening"]
     monkeypatch.setattr(qa.retrieval, "PART_PICKS", 1)  # the best chunk per clause only
     assert retrieved()[:2] == ["herald-ferry", "herald-plans"] and "herald-opening" not in retrieved()
+
+
+def test_a_found_articles_chunk_for_a_clause_joins_the_candidates(tmp_path: Path) -> None:
+    """The Island Herald's storm report is found by its first chunk, but its chunk saying who resigned as harbour
+    master shares the question's words less densely than four other papers' short reports do: it becomes a
+    candidate only as that article's best chunk for the question's second clause, for the trees to weigh."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    fishing = " ".join(f"Boat number {n} landed {n * 7} boxes of langoustine at the pier before noon."
+                       for n in range(1, 16))
+    decoy = ("The storm stopped the Port Ellen ferry. No harbour master resigned, and the ferry sailed once the storm "
+             "had passed.")
+    rows = [{"id": f"decoy-{i}", "title": "Island news", "source": name, "text": decoy}
+            for i, name in enumerate(["Coast Times", "Isle Post", "Harbour Gazette", "Ileach"])]
+    rows.append({"id": "herald", "title": "Island news", "source": "Island Herald", "text": (
+        "The storm cancelled every Port Ellen ferry sailing: the ferry stayed in the harbour while the storm "
+        "lasted. " + fishing + " Morag Bell resigned as harbour master on Friday, after twenty years in the post.")})
+    feed = tmp_path / "harbour.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([str(feed)]))
+    question = "What did the storm do to the Port Ellen ferry, and who resigned as harbour master?"
+
+    def candidates(article_expansion: int, trees: Trees | None = shipped_trees()) -> list[str]:
+        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=5, reorder_depth=5, trees=trees,
+                                  article_expansion=article_expansion)
+        return [c.chunk_id for c in retriever.candidates(question)[0]]
+
+    fact = next(c.chunk_id for c in store.all_chunks() if "Morag Bell" in c.text)
+    assert len(question_parts(question)) == 2
+    assert fact != "herald#0" and "herald#0" in candidates(0)
+    assert fact not in candidates(0)
+    assert candidates(10)[:5] == candidates(0) and fact in candidates(10)
+    assert candidates(10, trees=None) == candidates(0)  # the blend, which ranks by place first, gets none
