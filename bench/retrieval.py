@@ -7,7 +7,7 @@ which is ingested under the data dir the first time (about 10 minutes here). The
 repeated under varied article ids until it holds at least ``--chunks`` chunks (6,911 x 15 = 103,665 at 256-piece
 chunks), written with the stored vectors, so building it needs no embedding; it is kept under the data dir for the
 next run. Latency is the whole
-``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source and per-period picks +
+``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source, per-period and article picks +
 candidate lookup + reordering), timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
 ``--ablation`` adds a table of the same metrics with the pipeline's parts switched off one by one (settings, and
 the per-clause picks by their score threshold).
