@@ -84,7 +84,8 @@ class Settings:
     article_expansion: int = field(
         default=6,
         metadata=_doc("The first candidates' articles (this many) whose other chunks join the candidates the trees"
-                      " reorder: each article's best chunk for the question and for each clause, two at most (0: off)."),
+                      " reorder: each article's best chunk for the question and for each clause, two at most"
+                      " (0: off)."),
     )
     reorder_trees: bool = field(
         default=True,

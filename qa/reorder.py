@@ -18,9 +18,10 @@ here with numpy), trained on the MultiHop-RAG dev split: is this chunk relevant?
 cannot, e.g. that a high BM25 score means little for the third chunk of an article already found. Checked by
 training on four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against
 the logistic blend of the first six features, Hits@4 0.889 -> 0.914, MRR@10 0.752 -> 0.804, evidence recall@10
-0.739 -> 0.776 (the candidates including ``qa.retrieval``'s article picks). With the default 1.5B answer model, on two samples of 100 fresh inference, unanswerable and
-other open questions, trees trained without them answered more right (0.76 -> 0.83 and 0.59 -> 0.63) and still
-refused 0.93 and 0.96 of the unanswerable ones, once questions citing a publication the store lacks are refused
+0.739 -> 0.776 (the candidates including ``qa.retrieval``'s article picks). With the default 1.5B answer model,
+on two samples of 100 fresh inference, unanswerable and other open questions, trees trained without them (before
+the article picks) answered more right (0.76 -> 0.83 and 0.59 -> 0.63) and still refused 0.93 and 0.96 of the
+unanswerable ones, once questions citing a publication the store lacks are refused
 (``qa.publications``). The ``reorder_trees`` setting set to false gives the blend to every question. A question
 of one clause (a reader's "what did the storm do to the ferry?") always gets the blend: the trees learnt from long
 questions, where a chunk's BM25 score is a reliable signal, and rank a chunk that repeats a short question's words
