@@ -4,7 +4,7 @@ they generalise.
     .venv/bin/python bench/reorder_fit.py [--data-dir DIR] [--write]
 
 For every judged dev question, the retriever's candidates before reordering (`NewsRetriever.candidates`: fused,
-per-source picks first, as many as the reorder depth) are turned into the reorder's feature rows and labelled by
+per-source picks first, as many as the reorder depth, then the article picks) are turned into the reorder's feature rows and labelled by
 the paper's relevance rule (a gold fact, spaces removed, inside the chunk). The questions are split five ways
 (twice, with two shuffles); each fifth is scored with a model trained on the other four: the fused order alone,
 a logistic blend of the first six features (the default reorder), and the trees (for every question, and as the
@@ -141,7 +141,9 @@ def main() -> None:
             "facts": q.evidence_facts,
             "type": q.question_type,
         })
-    print(f"{len(questions)} judged questions, {settings.reorder_depth} candidates each, features {FEATURES};")
+    print(f"{len(questions)} judged questions, {settings.reorder_depth} candidates each (and the article picks of "
+          f"the first {settings.article_expansion} candidate articles for questions of several clauses), features "
+          f"{FEATURES};")
     print(f"each question scored by a model trained on the other {FOLDS - 1} fifths, averaged over {len(SHUFFLES)} "
           "shuffles\n")
     fixed_blend = np.array(WEIGHTS)
