@@ -54,7 +54,8 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's token pattern (scikit-learn's)
 def tokenize(texts: list[str]) -> list[list[str]]:
     """The words BM25 matches on: lower-cased, stemmed, without English stop words. The same words as
     ``bm25s.tokenize`` with those options (a test holds them equal), without its set-up on every call (a stop-word
-    set per text, a new stemmer): the reorder tokenizes the sentences of ~30 candidates a question, 7.8 → 4.4 ms."""
+    set per text, a new stemmer): the reorder's sentence shares of ~30 candidates a question took 7.8 ms with bm25s's,
+    4.4 ms with this (they now use its two steps, ``unstemmed_words`` and ``stems_of``, on their own)."""
     words = unstemmed_words(texts)
     stems = stems_of(w for each in words for w in each)
     return [[stems[w] for w in each] for each in words]
