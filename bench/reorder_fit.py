@@ -4,12 +4,13 @@ they generalise.
     .venv/bin/python bench/reorder_fit.py [--data-dir DIR] [--write]
 
 For every judged dev question, the retriever's candidates before reordering (`NewsRetriever.candidates`: fused,
-per-source picks first, as many as the reorder depth, then the article picks) are turned into the reorder's feature rows and labelled by
-the paper's relevance rule (a gold fact, spaces removed, inside the chunk). The questions are split five ways
-(twice, with two shuffles); each fifth is scored with a model trained on the other four: the fused order alone,
-a logistic blend of the first six features (the default reorder), and the trees (for every question, and as the
-``reorder_trees`` setting uses them: for questions of several clauses), the last also by question type. With
-``--write``, the trees are then trained on all questions and saved where the product reads them.
+per-source picks first, as many as the reorder depth, then the article picks) are turned into the reorder's
+feature rows and labelled by the paper's relevance rule (a gold fact, spaces removed, inside the chunk). The
+questions are split five ways (twice, with two shuffles); each fifth is scored with a model trained on the other
+four: the fused order alone, a logistic blend of the first six features (the default reorder), and the trees (for
+every question, and as the ``reorder_trees`` setting uses them: for questions of several clauses), the last also
+by question type. With ``--write``, the trees are then trained on all questions and saved where the product
+reads them.
 """
 
 from __future__ import annotations
@@ -126,7 +127,9 @@ def main() -> None:
 
     settings = store_for_articles(load_settings({"data_dir": args.data_dir}), args.articles)
     desk = Newsdesk(settings, open_store(settings), MiniLMEmbedding(), lambda: None)
-    retriever = desk.retriever(top_k=settings.reorder_depth)
+    # the candidates as the product gathers them for questions the trees reorder (with the article picks); the
+    # gathering only asks whether there are trees, and the shipped ones may have been trained on other features
+    retriever = desk.retriever(top_k=settings.reorder_depth, trees=Trees(0.0, {}))
     questions = []
     for q in load_set(str(args.questions))[0]:
         if q.unanswerable or not q.evidence_facts:

@@ -32,7 +32,7 @@ from qa.llm import build_llm
 from qa.prompt import REFUSAL, build_messages, not_held_refusal, short_answer_messages
 from qa.publications import mentions
 from qa.query_analysis import read_question
-from qa.reorder import shipped_trees
+from qa.reorder import Trees, shipped_trees
 from qa.retrieval import NewsRetriever, chunk_from_node
 from qa.yes_no import decide, explain, is_yes_no
 
@@ -109,12 +109,15 @@ class Newsdesk:
             LlamaSettings.llm = self._llm
         return self._llm
 
-    def retriever(self, top_k: int | None = None, keep: RetrievalFilter | None = None) -> NewsRetriever:
+    def retriever(
+        self, top_k: int | None = None, keep: RetrievalFilter | None = None, trees: Trees | None = None
+    ) -> NewsRetriever:
+        """The retriever the settings describe; ``trees`` instead of the shipped ones (when ``reorder_trees``)."""
         s = self.settings
         return NewsRetriever(
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
-            s.dense_weight, s.per_source, keep, s.reorder_depth, shipped_trees() if s.reorder_trees else None,
-            s.article_expansion,
+            s.dense_weight, s.per_source, keep, s.reorder_depth,
+            (trees if trees is not None else shipped_trees()) if s.reorder_trees else None, s.article_expansion,
         )
 
     def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:
