@@ -19,7 +19,7 @@ from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from qa.reorder import (
-    FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, best_sentence_shares, relevance, shipped_trees,
+    FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, best_sentence_shares, features, relevance, shipped_trees,
 )
 import qa.retrieval
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
@@ -426,3 +426,12 @@ def test_a_found_articles_chunk_for_a_clause_joins_the_candidates(tmp_path: Path
     assert fact not in candidates(0)
     assert candidates(10)[:5] == candidates(0) and fact in candidates(10)
     assert candidates(10, trees=None) == candidates(0)  # the blend, which ranks by place first, gets none
+
+    found, understood = NewsRetriever(store, MiniLMEmbedding(), index, top_k=5, reorder_depth=5,
+                                      trees=shipped_trees(), article_expansion=10).candidates(question)
+    rows = dict(zip([c.chunk_id for c in found], features(understood, found, index)))
+    places = [FEATURES.index(name) for name in ("best_clause_rank_in_article", "mean_clause_rank_in_article",
+                                                "article_chunks")]
+    assert list(rows[fact][places]) == [0, 0.5, 2]  # its article's best for the second clause only, of two chunks
+    assert list(rows["herald#0"][places]) == [0, 0.5, 2]
+    assert list(rows["decoy-0#0"][places]) == [0, 0, 1]
