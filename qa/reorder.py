@@ -83,6 +83,11 @@ class Question:
     def sources(self) -> set[str]:
         return set().union(*self.source_groups)
 
+    @property
+    def matched_parts(self) -> list[QueryScores]:
+        """The BM25 scores of the clauses holding an indexed word."""
+        return [s for s in self.part_keywords if s is not None]
+
 
 def best_sentence_shares(queries: Sequence[dict[str, float]], texts: Sequence[str]) -> np.ndarray:
     """For each query (word -> weight) and text, the largest share of the query's total word weight that one of
@@ -163,7 +168,7 @@ def ranks_in_article(question: Question, ids: Sequence[str]) -> tuple[np.ndarray
     article's best for that clause), and how many chunks the article has. A long article's chunk is less likely
     the one holding a fact, unless it is the article's best for a clause (MultiHop-RAG dev, trees held out: evidence
     recall@10 0.776 -> 0.788, MRR@10 0.804 -> 0.822)."""
-    clauses = [s for s in question.part_keywords if s is not None] or [s for s in [question.keyword] if s is not None]
+    clauses = question.matched_parts or [s for s in [question.keyword] if s is not None]
     best, mean, length = np.zeros(len(ids)), np.zeros(len(ids)), np.ones(len(ids))
     if not clauses:
         return best, mean, length

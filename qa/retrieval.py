@@ -193,7 +193,7 @@ class NewsRetriever(BaseRetriever):
         more words with the whole question."""
         if not question.source_groups or not self._per_source:
             return []
-        part_scores = [s for s in question.part_keywords if s is not None]
+        part_scores = question.matched_parts
         leaders = [s.top(1, self._keep) for s in part_scores]
         picks = []
         for group in question.source_groups:
@@ -212,7 +212,7 @@ class NewsRetriever(BaseRetriever):
         computed. The article passed the reader's filters with its candidate, so its other chunks do too. Only for
         a question the trees reorder: the blend, which ranks by place first, left them out of its top 10 anyway
         (MultiHop-RAG dev: the blend's figures the same with and without them)."""
-        scorers = [s for s in (question.keyword, *question.part_keywords) if s is not None]
+        scorers = [s for s in [question.keyword] if s is not None] + question.matched_parts
         if not self._article_expansion or not scorers or not by_trees(len(question.parts), self._trees):
             return []
         taken = set(ranked)
