@@ -173,14 +173,19 @@ def ranks_in_article(question: Question, ids: Sequence[str]) -> tuple[np.ndarray
     if not clauses:
         return best, mean, length
     indexed = clauses[0].chunks
+    places_in: dict[str, dict[int, np.ndarray]] = {}  # article -> its chunks' rows -> their place for each clause
     for i, chunk_id in enumerate(ids):
         row = indexed.rows.get(chunk_id)
         if row is None:  # not in the keyword index (the store changed since): no article to rank it in
             continue
-        rows = indexed.article_rows[article_of(chunk_id)]
-        scores = np.array([s.scores[rows] for s in clauses])  # clause x the article's chunks
-        places = (scores > np.array([s.scores[row] for s in clauses])[:, None]).sum(axis=1)
-        best[i], mean[i], length[i] = places.min(), places.mean(), len(rows)
+        article = article_of(chunk_id)
+        if article not in places_in:  # several candidates often share an article: rank its chunks once
+            rows = indexed.article_rows[article]
+            scores = np.array([s.scores[rows] for s in clauses])  # clause x the article's chunks
+            places = (scores[:, None, :] > scores[:, :, None]).sum(axis=2)  # clause x chunk: chunks scoring higher
+            places_in[article] = dict(zip(rows.tolist(), places.T))
+        places = places_in[article][row]
+        best[i], mean[i], length[i] = places.min(), places.mean(), len(places_in[article])
     return best, mean, length
 
 
