@@ -25,6 +25,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from unittest.mock import patch
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -70,19 +72,24 @@ def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Setti
     copies = math.ceil(chunks / max(source.count(), 1))
     big = settings.replace(data_dir=settings.data_dir / f"bench-retrieval-x{copies}", chroma_url=None)
     store = open_store(big)
-    wanted = source.count() * copies
-    if store.count() != wanted:
-        print(f"building a {wanted:,}-chunk store from {source.count():,} stored chunks and their vectors…", flush=True)
+    wanted = (source.count() * copies, source.sentence_count() * copies)
+    if (store.count(), store.sentence_count()) != wanted:
+        print(f"building a {wanted[0]:,}-chunk store ({wanted[1]:,} sentences) from {source.count():,} stored chunks"
+              " and their vectors…", flush=True)
         started = time.perf_counter()
         by_article: dict[str, list[tuple[Chunk, list[float]]]] = defaultdict(list)
         for chunk, vector in source.all_vectors():
             by_article[chunk.article_id].append((chunk, vector))
+        for pairs in by_article.values():
+            pairs.sort(key=lambda p: p[0].index)
+        sentences = {a: source.sentence_vectors([c.chunk_id for c, _ in pairs]) for a, pairs in by_article.items()}
         for copy in range(copies):
             for article_id, pairs in by_article.items():
                 new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
-                chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in sorted(pairs, key=lambda p: p[0].index)]
-                vectors = [v for _, v in sorted(pairs, key=lambda p: p[0].index)]
-                store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts)
+                chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in pairs]
+                vectors = [v for _, v in pairs]
+                rows = [sentences[article_id].get(c.chunk_id, np.zeros((0, len(v)))).tolist() for c, v in pairs]
+                store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts, rows)
         KeywordIndex(big.keyword_index_path).rebuild(store)
         print(f"built in {time.perf_counter() - started:.0f}s", flush=True)
     return big

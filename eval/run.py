@@ -27,7 +27,7 @@ from eval.metrics import (
 )
 from eval.sets import EvalQuestion
 from newsdesk import failpoints
-from qa.citations import split_sentences
+from newsdesk.sentences import split_sentences
 from qa.engine import Newsdesk, Turn
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Ingestion: read sources, skip unchanged articles, chunk, embed in large batches, and write to the store.
+"""Ingestion: read sources, skip unchanged articles, chunk, embed in large batches (each chunk, and each of its
+sentences on its own, for the retriever's sentence search), and write to the store.
 
 A bad input is reported and skipped; it never stops the batch. An article is written with all its chunks in
 one upsert, and counts as stored only when every chunk carries its content hash, so a run killed half-way is
@@ -18,10 +19,12 @@ from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk, stable_hash
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
+from newsdesk.sentences import split_sentences
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
+STORED = "chunks+sentences"  # what an article's stored version covers besides its content and chunking
 
 
 @dataclass
@@ -66,9 +69,10 @@ class Ingestor:
         self._chunking = f"{chunk_size}/{chunk_overlap}"
 
     def _version(self, article: Article) -> str:
-        """What is stored with each chunk and compared on the next run: the article's content and how it was
-        chunked, so a store re-ingested after a chunk-size change is re-chunked, not reported unchanged."""
-        return stable_hash(article.content_hash, self._chunking)
+        """What is stored with each chunk and compared on the next run: the article's content, how it was
+        chunked and what is stored of it, so a store re-ingested after a chunk-size change is re-chunked, and one
+        written before its sentences were embedded gains them, rather than being reported unchanged."""
+        return stable_hash(article.content_hash, self._chunking, STORED)
 
     @classmethod
     def for_settings(cls, settings: Settings, store: ArticleStore, embedder: MiniLMEmbedding | None = None) -> "Ingestor":
@@ -124,11 +128,18 @@ class Ingestor:
             return
         texts = [embedding_text(c) for p in pending for c in p.chunks]
         vectors = self.embedder.embed(texts)
+        sentences = [split_sentences(c.text) for p in pending for c in p.chunks]
+        flat = self.embedder.embed([s for each in sentences for s in each])
+        sentence_vectors, start = [], 0
+        for each in sentences:
+            sentence_vectors.append(flat[start : start + len(each)])
+            start += len(each)
         offset = 0
         for item in pending:
             count = len(item.chunks)
             self.store.write_article(
-                item.chunks, vectors[offset : offset + count], self._version(item.article), item.article.published_ts
+                item.chunks, vectors[offset : offset + count], self._version(item.article), item.article.published_ts,
+                sentence_vectors[offset : offset + count],
             )
             offset += count
             failpoints.reach("ingest-between-articles")

@@ -87,6 +87,11 @@ class Settings:
                       " reorder: each article's best chunk for the question and for each clause, two at most"
                       " (0: off)."),
     )
+    sentence_expansion: int = field(
+        default=6,
+        metadata=_doc("Chunks (this many for each clause) whose sentences are nearest to the clause by the embedding"
+                      " model, joining the candidates the trees reorder (0: off)."),
+    )
     reorder_trees: bool = field(
         default=True,
         metadata=_doc(

@@ -14,6 +14,7 @@ from newsdesk.articles import Chunk
 from newsdesk.settings import Settings
 
 PAGE = 5000  # chunks per read when the whole collection is read
+SENTENCES = "-sentences"  # the sentence collection's name: the chunk collection's, and this
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says which store and what to do."""
@@ -52,8 +53,9 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
 class ArticleStore:
     """Chunks with their article metadata; a chunk's article is current when every chunk carries its hash."""
 
-    def __init__(self, collection: Any, location: str, folder: Path | None = None) -> None:
+    def __init__(self, collection: Any, sentences: Any, location: str, folder: Path | None = None) -> None:
         self._collection = collection
+        self._sentences = sentences  # each chunk's sentences, embedded alone (see ``write_article``)
         self.location = location
         self._folder = folder  # the embedded store's files; None for a server
 
@@ -82,6 +84,9 @@ class ArticleStore:
     def count(self) -> int:
         return int(self._collection.count())
 
+    def sentence_count(self) -> int:
+        return int(self._sentences.count())
+
     def article_versions(self) -> dict[str, str | None]:
         """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
         killed half-way): one read of all chunk metadata, so re-ingesting a large unchanged corpus is fast."""
@@ -97,12 +102,34 @@ class ArticleStore:
         return versions
 
     def write_article(
-        self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]], content_hash: str, published_ts: int | None
+        self,
+        chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+        content_hash: str,
+        published_ts: int | None,
+        sentence_embeddings: Sequence[Sequence[Sequence[float]]],
     ) -> None:
-        """Store an article's chunks, replacing any older version of it (upsert, then drop leftover chunks)."""
+        """Store an article's chunks, replacing any older version of it (upsert, then drop leftover chunks), and
+        the vectors of each chunk's sentences (``split_sentences`` of its text, in order): a news fact is one
+        sentence, which a question's clause finds more surely than the 256-piece chunk around it.
+
+        The sentences are written first: the chunks' content hash is what marks the article as stored, so a run
+        killed in between leaves it to be written again."""
         if not chunks:
             return
         article_id = chunks[0].article_id
+        self._sentences.delete(where={"article_id": article_id})
+        sentence_ids, sentence_vectors, sentence_metas = [], [], []
+        for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
+            for number, vector in enumerate(vectors):
+                sentence_ids.append(f"{chunk.chunk_id}@{number}")
+                sentence_vectors.append(list(vector))
+                meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
+                if published_ts is not None:
+                    meta["published_ts"] = published_ts
+                sentence_metas.append(meta)
+        if sentence_ids:
+            self._sentences.add(ids=sentence_ids, embeddings=sentence_vectors, metadatas=sentence_metas)
         metadatas = []
         for chunk in chunks:
             meta: dict[str, Any] = {
@@ -132,6 +159,7 @@ class ArticleStore:
         got = self._collection.get(where={"article_id": article_id}, include=[])
         if got["ids"]:
             self._collection.delete(ids=got["ids"])
+        self._sentences.delete(where={"article_id": article_id})
         return len(got["ids"])
 
     def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[ScoredChunk]:
@@ -170,6 +198,28 @@ class ArticleStore:
             (_chunk_from(text, meta), float(cosine))
             for text, meta, cosine in zip(got["documents"], got["metadatas"], cosines)
         ]
+
+    def nearest_sentences(
+        self, embeddings: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None
+    ) -> list[list[str]]:
+        """For each vector, the chunks of its ``k`` nearest sentences, nearest first (a chunk once)."""
+        if not embeddings:
+            return []
+        found = self._sentences.query(
+            query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=["metadatas"]
+        )
+        return [list(dict.fromkeys(str(m["chunk_id"]) for m in metas)) for metas in found["metadatas"]]
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of each of these chunks' sentences (one row a sentence); a chunk stored without them
+        (no sentence, or written before they were) is left out."""
+        if not chunk_ids:
+            return {}
+        got = self._sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"])
+        rows: dict[str, list[Any]] = {}
+        for meta, vector in zip(got["metadatas"], got["embeddings"]):
+            rows.setdefault(str(meta["chunk_id"]), []).append(vector)
+        return {chunk_id: np.asarray(vectors, dtype=np.float32) for chunk_id, vectors in rows.items()}
 
     def chunks_of(self, article_id: str) -> list[Chunk]:
         got = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
@@ -220,11 +270,12 @@ def open_store(settings: Settings) -> ArticleStore:
             settings.chroma_path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
             location = str(settings.chroma_path)
-        collection = client.get_or_create_collection(
-            name=settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        collection, sentences = (
+            client.get_or_create_collection(name=name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            for name in (settings.collection, f"{settings.collection}{SENTENCES}")
         )
     except Exception as exc:  # chromadb raises many unrelated types for "cannot reach / cannot open"
         where = settings.chroma_url or settings.chroma_path
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
-    return ArticleStore(collection, location, None if settings.chroma_url else settings.chroma_path)
+    return ArticleStore(collection, sentences, location, None if settings.chroma_url else settings.chroma_path)
 

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.sentences import split_sentences
 from qa.answer import Citation, Passage
 from qa.lexical import content_words, specifics, support
 from qa.relative_dates import with_dates
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
-_NOT_AN_END = re.compile(
-    r"(\b[A-Z]|\b(Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Corp|Co|Ltd|No|vs|etc|[A-Z]\.[A-Z]))\.$"
-)
 _REFUSAL = re.compile(
     r"\b(articles|sources|passages|text|context)\s+(don'?t|do not|does not|doesn'?t)\s+(say|mention|contain|provide|specify)"
     r"|\bnot (mentioned|provided|stated|specified) in the (articles|sources|text|context)"
@@ -35,21 +32,6 @@ def is_refusal(text: str) -> bool:
 
 def strip_markers(text: str) -> str:
     return _MARKERS.sub("", text)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, without breaking after initials ("Todd D. Robinson") or common abbreviations ("Mr.", "U.S.")."""
-    sentences: list[str] = []
-    pieces = [piece for line in text.strip().split("\n") for piece in _SENTENCE_END.split(line)]
-    for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
-        if sentences and _NOT_AN_END.search(sentences[-1]) and piece[:1].isupper():
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
 
 
 def quote_for(sentences: list[str], passage_text: str, max_sentences: int = 2) -> str:

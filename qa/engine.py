@@ -118,6 +118,7 @@ class Newsdesk:
             self.store, self.embed_model, self.keyword_index, top_k or s.top_k, s.candidates, s.keyword_weight,
             s.dense_weight, s.per_source, keep, s.reorder_depth,
             (trees if trees is not None else shipped_trees()) if s.reorder_trees else None, s.article_expansion,
+            s.sentence_expansion,
         )
 
     def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:

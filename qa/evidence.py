@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from newsdesk.sentences import split_sentences
 from qa.answer import Passage
-from qa.citations import split_sentences
 from qa.lexical import content_words
 
 SENTENCES_PER_PASSAGE = 4

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from qa.answer import Citation, Passage
-from qa.citations import citation, split_sentences
+from newsdesk.sentences import split_sentences
+from qa.citations import citation
 from qa.evidence import closeness
 from qa.lexical import content_words
 

@@ -2,7 +2,8 @@
 
 from newsdesk.articles import Chunk
 from qa.answer import Passage
-from qa.citations import cite, is_refusal, split_sentences, support
+from newsdesk.sentences import split_sentences
+from qa.citations import cite, is_refusal, support
 
 
 def passage(number: int, text: str, article_id: str = "a1", title: str = "Title") -> Passage:

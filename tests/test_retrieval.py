@@ -15,6 +15,7 @@ from ingest.sources import read_sources
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex, indexed_text, tokenize
+from newsdesk.sentences import split_sentences
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
@@ -67,6 +68,28 @@ def test_keyword_index_follows_removal(small_store: tuple) -> None:
     reader = KeywordIndex(settings.keyword_index_path)
     reader.ensure_current(store)  # count differs from the saved index: rebuilt
     assert all(not chunk_id.startswith("bridge#") for chunk_id, _ in reader.search("Dunmore bridge", 5))
+
+
+def test_each_chunks_sentences_are_stored_with_it_and_go_with_its_article(small_store: tuple, tmp_path: Path) -> None:
+    """The sentence vectors beside the chunks are the embeddings of each chunk's sentences; re-ingesting changed
+    text replaces them, removing an article removes them."""
+    settings, store, index = small_store
+    embed = MiniLMEmbedding()
+    assert store.sentence_count() == sum(len(split_sentences(c.text)) for c in store.all_chunks())
+    stored = store.sentence_vectors(["bridge#0", "no-such#0"])
+    assert list(stored) == ["bridge#0"]
+    expected = np.array(embed.embed(split_sentences(store.chunks_of("bridge")[0].text)))
+    assert stored["bridge#0"].shape == expected.shape and np.allclose(stored["bridge#0"], expected, atol=1e-5)
+    count = store.sentence_count()
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text('{"id": "bridge", "title": "Bridge opens", "source": "Valley Gazette", "published_at": '
+                       '"2023-11-07T09:00:00Z", "text": "The Kilbrannan bridge opened. Traffic crossed it at noon. '
+                       'The ferry stopped."}\n')
+    Ingestor(store, embed, 200, 30, index).ingest(read_sources([str(changed)]))
+    assert len(store.sentence_vectors(["bridge#0"])["bridge#0"]) == 3 and store.sentence_count() == count + 2
+    assert store.nearest_sentences(embed.embed(["When did traffic cross the Kilbrannan bridge?"]), 1) == [["bridge#0"]]
+    store.remove_article("bridge")
+    assert store.sentence_vectors(["bridge#0"]) == {} and store.sentence_count() == count - 1
 
 
 def test_a_reader_counts_the_store_only_after_a_write(small_store: tuple, tmp_path: Path,
@@ -435,3 +458,46 @@ def test_a_found_articles_chunk_for_a_clause_joins_the_candidates(tmp_path: Path
     assert list(rows[fact][places]) == [0, 0.5, 2]  # its article's best for the second clause only, of two chunks
     assert list(rows["herald#0"][places]) == [0, 0.5, 2]
     assert list(rows["decoy-0#0"][places]) == [0, 0, 1]
+
+
+def test_a_clauses_nearest_sentence_brings_its_chunk_to_the_candidates(tmp_path: Path) -> None:
+    """The report of who left the harbour master's post shares no word with the question, so BM25 never finds it;
+    the second clause's nearest sentence by the embedding model does, for the trees to weigh by the sentence
+    features."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    decoy = "The storm stopped the Port Ellen ferry, and the ferry sailed again once the storm had passed."
+    rows = [{"id": f"decoy-{i}", "title": "Island news", "source": name, "text": decoy}
+            for i, name in enumerate(["Coast Times", "Isle Post", "Harbour Gazette", "Ileach", "Oban Times"])]
+    rows += [
+        {"id": "quay", "title": "Change at the quay", "source": "Island Herald",
+         "text": "Morag Bell stepped down on Friday after twenty years in charge of the pier."},
+        {"id": "library", "title": "Budget", "source": "Island Herald",
+         "text": "The council approved a larger budget for the library and the swimming pool."},
+    ]
+    feed = tmp_path / "harbour.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    embed = MiniLMEmbedding()
+    Ingestor(store, embed, 200, 30, index).ingest(read_sources([str(feed)]))
+    question = "What did the storm do to the ferry, and who resigned as harbour master?"
+
+    def candidates(sentence_expansion: int, trees: Trees | None = shipped_trees()) -> list[str]:
+        retriever = NewsRetriever(store, embed, index, top_k=5, reorder_depth=5, trees=trees,
+                                  sentence_expansion=sentence_expansion)
+        return [c.chunk_id for c in retriever.candidates(question)[0]]
+
+    assert len(question_parts(question)) == 2
+    assert "quay#0" not in candidates(0) and "quay#0" not in [i for i, _ in index.search(question, 10)]
+    assert candidates(1)[:5] == candidates(0) and "quay#0" in candidates(1)
+    assert candidates(1, trees=None) == candidates(0)  # the blend reads no clause vectors and gets no picks
+
+    found, understood = NewsRetriever(store, embed, index, top_k=5, reorder_depth=5, trees=shipped_trees(),
+                                      sentence_expansion=1).candidates(question)
+    rows = dict(zip([c.chunk_id for c in found], features(understood, found, index)))
+    clauses = np.array(embed.embed(list(understood.parts)))
+    sentence = np.array(embed.embed(split_sentences(store.chunks_of("quay")[0].text)))
+    best = (sentence @ clauses.T).max(axis=0)  # the fact's best sentence cosine to each clause
+    names = ["best_clause_sentence_similarity", "mean_clause_sentence_similarity"]
+    assert rows["quay#0"][[FEATURES.index(n) for n in names]] == pytest.approx([best.max(), best.mean()], abs=1e-5)
+    assert best.argmax() == 1  # it is the second clause's sentence
