@@ -82,13 +82,16 @@ def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Setti
             by_article[chunk.article_id].append((chunk, vector))
         for pairs in by_article.values():
             pairs.sort(key=lambda p: p[0].index)
-        sentences = {a: source.sentence_vectors([c.chunk_id for c, _ in pairs]) for a, pairs in by_article.items()}
+        sentences: dict[str, list[np.ndarray]] = defaultdict(list)
+        for ids, page in source.sentence_pages():
+            for chunk_id, vector in zip(ids, page):
+                sentences[chunk_id].append(vector)
         for copy in range(copies):
             for article_id, pairs in by_article.items():
                 new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
                 chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in pairs]
                 vectors = [v for _, v in pairs]
-                rows = [sentences[article_id].get(c.chunk_id, np.zeros((0, len(v)))).tolist() for c, v in pairs]
+                rows = [sentences.get(c.chunk_id, []) for c, _ in pairs]
                 store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts, rows)
         KeywordIndex(big.keyword_index_path).rebuild(store)
         print(f"built in {time.perf_counter() - started:.0f}s", flush=True)

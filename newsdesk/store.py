@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -15,6 +15,12 @@ from newsdesk.settings import Settings
 
 PAGE = 5000  # chunks per read when the whole collection is read
 SENTENCES = "-sentences"  # the sentence collection's name: the chunk collection's, and this
+SENTENCE_MARK = "@"  # a sentence's id: its chunk's id, this, and its number in the chunk
+
+
+def chunk_of_sentence(sentence_id: str) -> str:
+    """The chunk a stored sentence's id belongs to."""
+    return sentence_id.rsplit(SENTENCE_MARK, 1)[0]
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says which store and what to do."""
@@ -122,7 +128,7 @@ class ArticleStore:
         sentence_ids, sentence_vectors, sentence_metas = [], [], []
         for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
             for number, vector in enumerate(vectors):
-                sentence_ids.append(f"{chunk.chunk_id}@{number}")
+                sentence_ids.append(f"{chunk.chunk_id}{SENTENCE_MARK}{number}")
                 sentence_vectors.append(list(vector))
                 meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
                 if published_ts is not None:
@@ -202,24 +208,23 @@ class ArticleStore:
     def nearest_sentences(
         self, embeddings: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None
     ) -> list[list[str]]:
-        """For each vector, the chunks of its ``k`` nearest sentences, nearest first (a chunk once)."""
+        """For each vector, the chunks of its ``k`` nearest sentences, nearest first (a chunk once). The chunk is
+        read from the sentence's id: fetching metadata costs Chroma ~55 µs a result."""
         if not embeddings:
             return []
-        found = self._sentences.query(
-            query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=["metadatas"]
-        )
-        return [list(dict.fromkeys(str(m["chunk_id"]) for m in metas)) for metas in found["metadatas"]]
+        found = self._sentences.query(query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=[])
+        return [list(dict.fromkeys(chunk_of_sentence(i) for i in ids)) for ids in found["ids"]]
 
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The vectors of each of these chunks' sentences (one row a sentence); a chunk stored without them
-        (no sentence, or written before they were) is left out."""
-        if not chunk_ids:
-            return {}
-        got = self._sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"])
-        rows: dict[str, list[Any]] = {}
-        for meta, vector in zip(got["metadatas"], got["embeddings"]):
-            rows.setdefault(str(meta["chunk_id"]), []).append(vector)
-        return {chunk_id: np.asarray(vectors, dtype=np.float32) for chunk_id, vectors in rows.items()}
+    def sentence_pages(self) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every stored sentence vector with its chunk's id, a page at a time (``PAGE`` rows)."""
+        offset = 0
+        while True:
+            got = self._sentences.get(include=["metadatas", "embeddings"], limit=PAGE, offset=offset)
+            if got["ids"]:
+                yield [str(m["chunk_id"]) for m in got["metadatas"]], np.asarray(got["embeddings"], dtype=np.float32)
+            if len(got["ids"]) < PAGE:
+                return
+            offset += PAGE
 
     def chunks_of(self, article_id: str) -> list[Chunk]:
         got = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
