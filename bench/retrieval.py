@@ -3,12 +3,12 @@
     .venv/bin/python bench/retrieval.py [--data-dir DIR] [--chunks 100000] [--queries 300] [--ablation]
 
 The dev metrics (paper protocol, top-10 chunks as stored) come from the cached eval store of the 609 articles,
-which is ingested under the data dir the first time (about 10 minutes here). The latency store is that corpus
+which is ingested under the data dir the first time (about 15 minutes here). The latency store is that corpus
 repeated under varied article ids until it holds at least ``--chunks`` chunks (6,911 x 15 = 103,665 at 256-piece
-chunks), written with the stored vectors, so building it needs no embedding; it is kept under the data dir for the
-next run. Latency is the whole
-``Newsdesk.retrieve`` (query analysis + query embedding + BM25 + fusion + per-source, per-period and article picks +
-candidate lookup + reordering), timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
+chunks, and their 937,785 sentences), written with the stored vectors, so building it needs no embedding; it is
+kept under the data dir for the next run. Latency is the whole ``Newsdesk.retrieve`` (query analysis + question and
+clause embedding + BM25 + fusion + per-source, per-period, article and sentence picks + candidate lookup +
+reordering), timed over ``--queries`` dev questions after a warm-up, with p50/p95 and peak RSS.
 ``--ablation`` adds a table of the same metrics with the pipeline's parts switched off one by one (settings, and
 the per-clause picks by their score threshold).
 """
@@ -56,9 +56,11 @@ ABLATION = [  # (name, settings changed, per-clause picks on)
     ("+ blend reorder of the top 20", {"reorder_depth": 20, "reorder_trees": False}, True),
     ("+ blend reorder of the top 30", {"reorder_trees": False}, True),
     ("+ blend reorder of the top 50", {"reorder_depth": 50, "reorder_trees": False}, True),
-    ("trees for 2+ clauses, top 30, no article picks (the trees learnt with them)", {"article_expansion": 0}, True),
-    ("trees for 2+ clauses, top 30 + article picks (default; in-sample: the trees learnt from these questions)", {},
-     True),
+    ("trees for 2+ clauses, top 30, no article or sentence picks (the trees learnt with them)",
+     {"article_expansion": 0, "sentence_expansion": 0}, True),
+    ("trees for 2+ clauses, top 30 + article picks, no sentence picks", {"sentence_expansion": 0}, True),
+    ("trees for 2+ clauses, top 30 + article and sentence picks (default; in-sample: the trees learnt from these"
+     " questions)", {}, True),
 ]
 
 
@@ -91,7 +93,7 @@ def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Setti
                 new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
                 chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in pairs]
                 vectors = [v for _, v in pairs]
-                rows = [sentences.get(c.chunk_id, []) for c, _ in pairs]
+                rows = [[v.tolist() for v in sentences.get(c.chunk_id, [])] for c, _ in pairs]
                 store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts, rows)
         KeywordIndex(big.keyword_index_path).rebuild(store)
         print(f"built in {time.perf_counter() - started:.0f}s", flush=True)

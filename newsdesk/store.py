@@ -22,6 +22,7 @@ def chunk_of_sentence(sentence_id: str) -> str:
     """The chunk a stored sentence's id belongs to."""
     return sentence_id.rsplit(SENTENCE_MARK, 1)[0]
 
+
 class StoreError(RuntimeError):
     """The store cannot be opened or used; the message says which store and what to do."""
 
@@ -212,7 +213,9 @@ class ArticleStore:
         read from the sentence's id: fetching metadata costs Chroma ~55 µs a result."""
         if not embeddings:
             return []
-        found = self._sentences.query(query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=[])
+        found = self._sentences.query(
+            query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=[]
+        )
         return [list(dict.fromkeys(chunk_of_sentence(i) for i in ids)) for ids in found["ids"]]
 
     def sentence_pages(self) -> Iterator[tuple[list[str], np.ndarray]]:

@@ -18,11 +18,11 @@ by a small gradient-boosted tree model over all of them (`reorder_model.json`, 2
 here with numpy), trained on the MultiHop-RAG dev split: is this chunk relevant? Trees capture what a weighted sum
 cannot, e.g. that a high BM25 score means little for the third chunk of an article already found. Checked by
 training on four fifths of the dev questions and scoring the rest (`bench/reorder_fit.py`, two shuffles): against
-the logistic blend of the first six features, Hits@4 0.889 -> 0.918, MRR@10 0.752 -> 0.822, evidence recall@10
-0.739 -> 0.788 (the candidates including ``qa.retrieval``'s article picks). With the default 1.5B answer model,
-on two samples of 100 fresh inference, unanswerable and other open questions, trees trained without them (before
-the article picks) answered more right (0.76 -> 0.83 and 0.59 -> 0.63) and still refused 0.93 and 0.96 of the
-unanswerable ones, once questions citing a publication the store lacks are refused
+the logistic blend of the first six features, Hits@4 0.889 -> 0.927, MRR@10 0.752 -> 0.837, evidence recall@10
+0.739 -> 0.808 (the candidates including ``qa.retrieval``'s article and sentence picks). With the default 1.5B
+answer model, on two samples of 100 fresh inference, unanswerable and other open questions, trees trained without
+them (before the article picks) answered more right (0.76 -> 0.83 and 0.59 -> 0.63) and still refused 0.93 and
+0.96 of the unanswerable ones, once questions citing a publication the store lacks are refused
 (``qa.publications``). The ``reorder_trees`` setting set to false gives the blend to every question. A question
 of one clause (a reader's "what did the storm do to the ferry?") always gets the blend: the trees learnt from long
 questions, where a chunk's BM25 score is a reliable signal, and rank a chunk that repeats a short question's words
@@ -179,7 +179,8 @@ def sentence_similarities(question: Question, ids: Sequence[str]) -> np.ndarray:
     and mean over the clauses of its best sentence's cosine to the clause, and its best place among the candidates
     by a clause's cosine (0: first for some clause). Zeros without clause vectors (a question the blend reorders).
     A clause is often worded otherwise than the sentence that answers it, which BM25 cannot see (MultiHop-RAG dev,
-    trees held out, with the retriever's sentence picks: evidence recall@10 0.788 -> 0.806, MRR@10 0.822 -> 0.836)."""
+    trees held out: evidence recall@10 0.788 -> 0.793, and 0.808 with the retriever's sentence picks; MRR@10 0.822 ->
+    0.837)."""
     if not question.clause_vectors or not ids:
         return np.zeros((5, len(ids)))
     vectors = np.asarray([question.vector, *question.clause_vectors], dtype=np.float32)

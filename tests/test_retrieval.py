@@ -79,7 +79,8 @@ def test_each_chunks_sentences_are_stored_with_it_and_go_with_its_article(small_
     stored = index.sentence_vectors(["bridge#0", "no-such#0"])
     assert list(stored) == ["bridge#0"]
     expected = np.array(embed.embed(split_sentences(store.chunks_of("bridge")[0].text)))
-    assert stored["bridge#0"].shape == expected.shape and np.allclose(stored["bridge#0"], expected, atol=1e-3)  # float16
+    assert stored["bridge#0"].shape == expected.shape
+    assert np.allclose(stored["bridge#0"], expected, atol=1e-3)  # a float16 copy
     count = store.sentence_count()
     changed = tmp_path / "changed.jsonl"
     changed.write_text('{"id": "bridge", "title": "Bridge opens", "source": "Valley Gazette", "published_at": '
