@@ -239,7 +239,6 @@ class NewsRetriever(BaseRetriever):
             picks += found[:ARTICLE_PICKS]
         return picks
 
-
     def _sentence_picks(self, question: Question, ranked: list[str]) -> list[str]:
         """For each clause, the chunks of its nearest sentences by the embedding model (``sentence_expansion``)
         that are not candidates yet, within the reader's filters: the fact a clause asks for is often worded
