@@ -112,7 +112,7 @@ def main() -> None:
 
     settings = load_settings({"data_dir": args.data_dir})
     questions, _ = load_set(str(args.questions))
-    embed = MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
+    embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)  # as the product: questions by ONNX
 
     mh = store_for_articles(settings, args.articles)
     desk = Newsdesk(mh, open_store(mh), embed, no_llm)

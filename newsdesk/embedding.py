@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
+
+from newsdesk.query_encoder import QueryEncoder, load_query_encoder
 
 
 # A chunk (256 word pieces by default, the MultiHop-RAG paper's size) is embedded under a title/source/date header
@@ -32,14 +35,25 @@ def _load_sentence_transformer() -> Any:
     return model
 
 
+@lru_cache(maxsize=4)
+def _load_query_encoder(cache_dir: Path) -> QueryEncoder | None:
+    return load_query_encoder(_load_sentence_transformer(), cache_dir)
+
+
 class MiniLMEmbedding(BaseEmbedding):
-    """Normalised MiniLM vectors, so Chroma's cosine distance and a dot product agree."""
+    """Normalised MiniLM vectors, so Chroma's cosine distance and a dot product agree.
+
+    Given a cache folder, queries (a question, its clauses) are embedded by ONNX Runtime (``newsdesk.query_encoder``),
+    to the same vectors, sooner; other texts, and every text without one, by torch.
+    """
 
     _model: Any = PrivateAttr()
+    _query_encoder: QueryEncoder | None = PrivateAttr()
 
-    def __init__(self, embed_batch_size: int = 64, **kwargs: Any) -> None:
+    def __init__(self, embed_batch_size: int = 64, cache_dir: Path | None = None, **kwargs: Any) -> None:
         super().__init__(model_name="all-MiniLM-L6-v2", embed_batch_size=embed_batch_size, **kwargs)
         self._model = _load_sentence_transformer()
+        self._query_encoder = _load_query_encoder(cache_dir) if cache_dir is not None else None
 
     @property
     def max_seq_length(self) -> int:
@@ -56,7 +70,9 @@ class MiniLMEmbedding(BaseEmbedding):
         return vectors.tolist()
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed([query])[0]
+        if self._query_encoder is None:
+            return self.embed([query])[0]
+        return self._query_encoder.encode([query])[0].tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self.embed([text])[0]

@@ -35,7 +35,11 @@ class Settings:
     )
     cache_dir: Path = field(
         default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "newsdesk",
-        metadata=_doc("Where the default answer model is assembled from its packages, once.", shapes_answers=False),
+        metadata=_doc(
+            "Where the default answer model is assembled from its packages, and the embedding model is exported to "
+            "ONNX for questions, once.",
+            shapes_answers=False,
+        ),
     )
     chroma_url: str | None = field(
         default=None, metadata=_doc("A Chroma server (http://host:port) to use instead of the embedded store.")

@@ -96,7 +96,7 @@ class Newsdesk:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Newsdesk":
-        embed_model = MiniLMEmbedding(embed_batch_size=settings.embed_batch_size)
+        embed_model = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)
         LlamaSettings.embed_model = embed_model
         desk = cls(settings, open_store(settings), embed_model, lambda: build_llm(settings))
         settle_loaded_objects()
