@@ -93,7 +93,7 @@ def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Setti
                 new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
                 chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in pairs]
                 vectors = [v for _, v in pairs]
-                rows = [[v.tolist() for v in sentences.get(c.chunk_id, [])] for c, _ in pairs]
+                rows = [sentences.get(c.chunk_id, []) for c, _ in pairs]
                 store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts, rows)
         KeywordIndex(big.keyword_index_path).rebuild(store)
         print(f"built in {time.perf_counter() - started:.0f}s", flush=True)

@@ -130,13 +130,15 @@ class ArticleStore:
         for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
             for number, vector in enumerate(vectors):
                 sentence_ids.append(f"{chunk.chunk_id}{SENTENCE_MARK}{number}")
-                sentence_vectors.append(list(vector))
+                sentence_vectors.append(vector)
                 meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
                 if published_ts is not None:
                     meta["published_ts"] = published_ts
                 sentence_metas.append(meta)
         if sentence_ids:
-            self._sentences.add(ids=sentence_ids, embeddings=sentence_vectors, metadatas=sentence_metas)
+            self._sentences.add(
+                ids=sentence_ids, embeddings=np.asarray(sentence_vectors, dtype=np.float32), metadatas=sentence_metas
+            )
         metadatas = []
         for chunk in chunks:
             meta: dict[str, Any] = {
@@ -156,7 +158,7 @@ class ArticleStore:
         self._collection.upsert(
             ids=[c.chunk_id for c in chunks],
             documents=[c.text for c in chunks],
-            embeddings=[list(e) for e in embeddings],
+            embeddings=np.asarray(embeddings, dtype=np.float32),  # lists or numpy rows alike
             metadatas=metadatas,
         )
         failpoints.reach("store-between-upsert-and-delete")

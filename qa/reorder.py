@@ -48,8 +48,7 @@ from typing import AbstractSet as Set, Any, Sequence
 import numpy as np
 
 from newsdesk.articles import Chunk, article_of
-from newsdesk.keyword_index import KeywordIndex, QueryScores, stems_of, tokenize, unstemmed_words
-from newsdesk.sentences import split_sentences
+from newsdesk.keyword_index import KeywordIndex, QueryScores, tokenize
 from qa.query_analysis import Period
 
 RANK_SPAN = 30  # place feature: 1 - place / SPAN, falling by the same step at every place (fitted MRR@10 beat
@@ -99,41 +98,12 @@ class Question:
         return [s for s in self.part_keywords if s is not None]
 
 
-def best_sentence_shares(queries: Sequence[dict[str, float]], texts: Sequence[str]) -> np.ndarray:
-    """For each query (word -> weight) and text, the largest share of the query's total word weight that one of
-    the text's sentences holds: one row per query."""
-    sentences = [split_sentences(text) for text in texts]
-    column = {word: i for i, word in enumerate(dict.fromkeys(w for query in queries for w in query))}
-    weights = np.zeros((len(column), len(queries)))  # query word x query
-    for j, query in enumerate(queries):
-        for word, weight in query.items():
-            weights[column[word], j] = weight
-    holds = np.zeros((sum(map(len, sentences)), len(column)))  # sentence x query word: 1 where the sentence has it
-    words = unstemmed_words([s for each in sentences for s in each])  # one call: tokenizing costs
-    query_word = {w: column[stem] for w, stem in stems_of(w for each in words for w in each).items() if stem in column}
-    rows, columns = [], []
-    for row, each in enumerate(words):  # a sentence's words that stem to a query word: a set intersection, in C
-        for w in query_word.keys() & set(each):
-            rows.append(row)
-            columns.append(query_word[w])
-    holds[rows, columns] = 1.0
-    held = holds @ weights  # sentence x query
-    shares = np.zeros((len(queries), len(texts)))
-    start = 0
-    for i, each in enumerate(sentences):
-        if each:
-            shares[:, i] = held[start : start + len(each)].max(axis=0)
-        start += len(each)
-    totals = np.array([sum(query.values()) for query in queries]).reshape(-1, 1)
-    return np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0)
-
-
 def features(question: Question, candidates: Sequence[Chunk], index: KeywordIndex) -> np.ndarray:
     """One row of ``FEATURES`` per candidate (given best first, as fused)."""
     n = len(candidates)
     ids = [c.chunk_id for c in candidates]
     queries = [index.rarity(set(words)) for words in tokenize([question.text, *question.parts])]
-    shares = best_sentence_shares(queries, [c.text for c in candidates])
+    shares = index.best_sentence_shares(queries, ids)
     keyword = question.keyword.relative(ids) if question.keyword is not None else np.zeros(n)
     clauses = np.array(
         [s.relative(ids) if s is not None else np.zeros(n) for s in question.part_keywords] or [keyword]

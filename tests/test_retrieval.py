@@ -20,7 +20,7 @@ from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from qa.reorder import (
-    FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, best_sentence_shares, features, relevance, shipped_trees,
+    FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance, shipped_trees,
 )
 import qa.retrieval
 from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
@@ -257,16 +257,34 @@ def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pyte
     assert index.search("Dunmore bridge", 3)[0][0] == "bridge#0"
 
 
-def test_best_sentence_share_rewards_one_sentence_holding_the_question() -> None:
-    weights = {"ferri": 2.0, "port": 1.0, "ellen": 3.0, "cancel": 2.0}
-    clause = {"late": 1.0, "ferri": 1.0}
+def test_best_sentence_share_rewards_one_sentence_holding_the_question(tmp_path: Path) -> None:
+    """Read from the words of each sentence that the index saves at its rebuild, by the index a reader loads."""
     spread = "The ferry was late. Port Ellen was busy. Ellen said so. Nothing was cancelled yet."
     together = "Weather was poor. The ferry to Port Ellen was cancelled. Shops shut."
-    shares = best_sentence_shares([weights, clause, {}], [spread, together, ""])
+    feed = tmp_path / "a.jsonl"
+    feed.write_text("".join(
+        json.dumps({"id": name, "title": "Notes", "source": "Isle Post", "published_at": "2023-10-02T09:00:00Z",
+                    "text": text}) + "\n"
+        for name, text in [("spread", spread), ("together", together)]
+    ))
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, KeywordIndex(settings.keyword_index_path)).ingest(
+        read_sources([str(feed)])
+    )
+    index = KeywordIndex(settings.keyword_index_path)
+    index.ensure_current(store)
+    weights = {"ferri": 2.0, "port": 1.0, "ellen": 3.0, "cancel": 2.0}
+    clause = {"late": 1.0, "ferri": 1.0}
+    unknown = {"zzz": 3.0, "ferri": 1.0}  # a word no chunk has still counts in the query's total
+    shares = index.best_sentence_shares([weights, clause, {}, unknown], ["spread#0", "together#0", "gone#0"])
     # best of "spread" for the question: "Port Ellen was busy." holds port + ellen = 4 of the 8
-    assert shares[0] == pytest.approx([0.5, 1.0, 0.0])
+    assert shares[0] == pytest.approx([0.5, 1.0, 0.0])  # a chunk the index does not hold: 0
     assert shares[1] == pytest.approx([1.0, 0.5, 0.0])  # "The ferry was late." holds all of the clause
     assert shares[2] == pytest.approx([0.0, 0.0, 0.0])  # a query with no indexed word holds nothing
+    assert shares[3] == pytest.approx([0.25, 0.25, 0.0])
+    assert index.search("notes", 1)  # the title is indexed ...
+    assert index.best_sentence_shares([{"note": 1.0}], ["spread#0"])[0] == pytest.approx([0.0])  # ... no sentence
 
 
 def test_tokenize_gives_the_words_bm25s_gives(small_store: tuple) -> None:
