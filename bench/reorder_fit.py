@@ -126,7 +126,8 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = store_for_articles(load_settings({"data_dir": args.data_dir}), args.articles)
-    desk = Newsdesk(settings, open_store(settings), MiniLMEmbedding(), lambda: None)
+    embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)  # as the product: questions by ONNX
+    desk = Newsdesk(settings, open_store(settings), embed, lambda: None)
     # the candidates as the product gathers them for questions the trees reorder (with the article picks); the
     # gathering only asks whether there are trees, and the shipped ones may have been trained on other features
     retriever = desk.retriever(top_k=settings.reorder_depth, trees=Trees(0.0, {}))
