@@ -75,10 +75,6 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return [[stems[w] for w in each] for each in words]
 
 
-def indexed_text(chunk: Chunk) -> str:
-    return f"{chunk.title}\n{chunk.source}\n{chunk.text}"
-
-
 @dataclass(frozen=True)
 class IndexedChunks:
     """What the index knows of each chunk besides its words, as arrays so a filter is one vector comparison."""
@@ -213,8 +209,8 @@ _NOT_LOADED = _Loaded(
 
 
 def _tokenized(chunks: list[Chunk]) -> tuple[list[list[str]], list[list[list[str]]]]:
-    """Each chunk's words as BM25 indexes them (``indexed_text``), and the words of each of its sentences: one pass
-    serves both, as a chunk's words are its title's and source's followed by its sentences'."""
+    """Each chunk's words as BM25 indexes them (its title, source and text), and the words of each of its sentences:
+    one pass serves both, as a chunk's words are its title's and source's followed by its sentences'."""
     sentences = [split_sentences(c.text) for c in chunks]
     words = tokenize([f"{c.title}\n{c.source}" for c in chunks] + [s for each in sentences for s in each])
     by_sentence, rest = [], iter(words[len(chunks) :])
@@ -232,7 +228,7 @@ def _save_sentence_words(by_sentence: list[list[list[str]]], vocabulary: dict[st
     keys = np.unique(np.repeat(np.arange(len(flat)), lengths) * size + columns)  # sorted: sentence, then word
     np.save(folder / _WORDS, (keys % size).astype(np.int32))
     np.save(folder / _WORD_STARTS, np.searchsorted(keys // size, np.arange(len(flat) + 1)))
-    np.save(folder / _WORD_SENTENCE_STARTS, np.concatenate([[0], np.cumsum([len(each) for each in by_sentence])]))
+    np.save(folder / _WORD_SENTENCE_STARTS, np.cumsum([0] + [len(each) for each in by_sentence], dtype=np.int64))
 
 
 def _save_sentences(store: ArticleStore, chunk_ids: list[str], folder: Path) -> int:

@@ -14,7 +14,7 @@ from ingest.pipeline import Ingestor
 from ingest.sources import read_sources
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
-from newsdesk.keyword_index import KeywordIndex, indexed_text, tokenize
+from newsdesk.keyword_index import KeywordIndex, _tokenized, tokenize
 from newsdesk.sentences import split_sentences
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
@@ -293,8 +293,9 @@ def test_tokenize_gives_the_words_bm25s_gives(small_store: tuple) -> None:
     import bm25s
     import Stemmer
 
-    store = small_store[1]
-    texts = [indexed_text(c) for c in store.all_chunks()] + [
+    chunks = small_store[1].all_chunks()
+    whole = [f"{c.title}\n{c.source}\n{c.text}" for c in chunks]
+    texts = whole + [
         "Who is visiting Pakistan and when?", "", "I'm naïve: the café's ÉCOLE sold 1,200 U.S. shares at $3.5",
         "don't won't the and of", "Bankman-Fried's FTX_2 e-mail", "日本語 テキスト", "x y z",
     ]
@@ -302,6 +303,11 @@ def test_tokenize_gives_the_words_bm25s_gives(small_store: tuple) -> None:
                               show_progress=False)
     assert tokenize(texts) == expected
     assert tokenize(["The ferries to Port Ellen, cancelled"]) == [["ferri", "port", "ellen", "cancel"]]
+    # the rebuild reads a chunk's title, source and sentences in one pass: BM25 gets the words of the whole text
+    indexed, by_sentence = _tokenized(chunks)
+    assert indexed == tokenize(whole) and [len(each) for each in by_sentence] == [
+        len(split_sentences(c.text)) for c in chunks
+    ]
 
 
 def test_questions_are_split_into_clauses_with_enough_words() -> None:
