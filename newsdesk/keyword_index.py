@@ -251,6 +251,8 @@ def _previous_rows(folder: Path, ids: list[str], hashes: np.ndarray, counts: np.
         vectors = np.load(folder / _SENTENCES, mmap_mode="r")
     except (OSError, ValueError, KeyError):
         return reusable, None  # none saved, or by a version that kept no text hashes: every vector is read
+    if not len(saved_ids) == len(saved_hashes) == len(saved_starts) - 1:
+        return reusable, None  # files of two saves (another process renamed a new index in meanwhile)
     saved_row = {chunk_id: row for row, chunk_id in enumerate(saved_ids)}
     for row, chunk_id in enumerate(ids):
         old = saved_row.get(chunk_id)
