@@ -27,7 +27,7 @@ import numpy as np
 from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
 from newsdesk.sentences import split_sentences
-from newsdesk.store import SENTENCE_MARK, ArticleStore, chunk_of_sentence
+from newsdesk.store import ArticleStore, sentence_id
 
 log = logging.getLogger(__name__)
 _META = "newsdesk.json"
@@ -280,13 +280,14 @@ def _save_sentences(store: ArticleStore, ids: list[str], counts: np.ndarray, has
         matrix = np.zeros((len(filled), copy.shape[1]), dtype=np.float16)
         matrix[target] = copy[source]
         filled[target] = True
-    row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
-    wanted = [f"{ids[row]}{SENTENCE_MARK}{n}" for row in np.flatnonzero(~kept) for n in range(counts[row])]
+    wanted = {
+        sentence_id(ids[row], n): int(starts[row]) + n for row in np.flatnonzero(~kept) for n in range(counts[row])
+    }  # sentence id -> its row in the copy
     read = 0
-    for got, vectors in store.sentences_by_id(wanted):
+    for got, vectors in store.sentences_by_id(list(wanted)):
         if matrix is None:
             matrix = np.zeros((len(filled), vectors.shape[1]), dtype=np.float16)
-        place = [starts[row_of[chunk_of_sentence(i)]] + int(i.rpartition(SENTENCE_MARK)[2]) for i in got]
+        place = [wanted[i] for i in got]
         matrix[place] = vectors
         filled[place] = True
         read += len(got)

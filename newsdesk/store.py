@@ -18,9 +18,14 @@ SENTENCES = "-sentences"  # the sentence collection's name: the chunk collection
 SENTENCE_MARK = "@"  # a sentence's id: its chunk's id, this, and its number in the chunk
 
 
-def chunk_of_sentence(sentence_id: str) -> str:
-    """The chunk a stored sentence's id belongs to."""
-    return sentence_id.rsplit(SENTENCE_MARK, 1)[0]
+def sentence_id(chunk_id: str, number: int) -> str:
+    """The id of a chunk's sentence (``number`` from 0, as ``split_sentences`` gives them)."""
+    return f"{chunk_id}{SENTENCE_MARK}{number}"
+
+
+def chunk_of_sentence(sentence: str) -> str:
+    """The chunk a stored sentence's id (``sentence_id``) belongs to."""
+    return sentence.rsplit(SENTENCE_MARK, 1)[0]
 
 
 class StoreError(RuntimeError):
@@ -129,7 +134,7 @@ class ArticleStore:
         sentence_ids, sentence_vectors, sentence_metas = [], [], []
         for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
             for number, vector in enumerate(vectors):
-                sentence_ids.append(f"{chunk.chunk_id}{SENTENCE_MARK}{number}")
+                sentence_ids.append(sentence_id(chunk.chunk_id, number))
                 sentence_vectors.append(vector)
                 meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
                 if published_ts is not None:
