@@ -37,6 +37,8 @@ class Answer:
     standalone_question: str = ""  # the question as searched: a follow-up is rewritten with the chat history
     short_answer: str = ""  # a few words; exactly "Yes" or "No" for a yes/no question; empty when refused
     understood: dict[str, list] = field(default_factory=dict)  # sources and periods retrieval read in the question
+    verdict: str | None = None  # a yes/no question's: "yes", "no" or "not_stated"
+    checks: list[dict[str, str]] = field(default_factory=list)  # per claim: the label and the sentence that decided
 
     @property
     def headline(self) -> str:
@@ -52,4 +54,6 @@ class Answer:
             "citations": [asdict(c) for c in self.citations],
             "refused": self.refused,
             "understood": self.understood,
+            "verdict": self.verdict,
+            "checks": self.checks,
         }

@@ -115,6 +115,12 @@ def citation(n: int, passage: Passage, quote: str) -> Citation:
     return Citation(n, chunk.article_id, chunk.title, chunk.source, chunk.published_at, chunk.url, quote)
 
 
+def quoted(cited: Citation) -> str:
+    """A citation's quote as a line of an answer: 'The Nation, 2022-06-30: “…” [1].'"""
+    label = ", ".join(x for x in (cited.source or cited.title, cited.published_at[:10]) if x)
+    return f"{label}: “{cited.quote.rstrip('.')}” [{cited.n}]."
+
+
 def _attach(sentence: str, marks: str) -> str:
     """Put markers before the sentence's closing punctuation: '... July 2.' becomes '... July 2 [1].'"""
     if not marks:

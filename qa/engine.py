@@ -34,6 +34,9 @@ from qa.publications import mentions
 from qa.query_analysis import read_question
 from qa.reorder import Trees, shipped_trees
 from qa.retrieval import NewsRetriever, chunk_from_node
+from qa.claim_check import check_json
+from qa.judge import Label, judge
+from qa.premises import premise_refusal, unsupported_premises
 from qa.yes_no import decide, explain, is_yes_no
 
 log = logging.getLogger(__name__)
@@ -136,6 +139,8 @@ class Newsdesk:
         found = self.retrieve(standalone, top_k, keep)
         reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
+        reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else \
+            unsupported_premises(standalone, evidence)
         yield SourcesFound(evidence, standalone)
         unheld = [name for name in reading["publications_not_stored"]
                   if not any(mentions(_title_and_text(p), name) for p in evidence)]
@@ -150,12 +155,25 @@ class Newsdesk:
                                   understood=reading))
             return
         if is_yes_no(standalone):
-            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch)
-            log.info("yes/no decided in code: %s, %s", "Yes" if verdict.yes else "No", verdict.reason)
+            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch,
+                             lambda claim, passage: judge(self.llm, claim, passage))
+            log.info("yes/no verdict: %s, %s (%s)", verdict.word, verdict.reason,
+                     ", ".join(f"{c.label.value} by {c.decided_by}" for c in verdict.checks))
             text, citations = explain(verdict)
             yield TextDelta(text)
-            yield Finished(Answer(question, text, citations, passages=evidence, standalone_question=standalone,
-                                  short_answer="Yes" if verdict.yes else "No", understood=reading))
+            short = {Label.SUPPORTED: "Yes", Label.CONTRADICTED: "No"}.get(verdict.label, "")
+            yield Finished(Answer(question, text, citations, refused=not short, passages=evidence,
+                                  standalone_question=standalone, short_answer=short, understood=reading,
+                                  verdict=verdict.word, checks=[check_json(c) for c in verdict.checks]))
+            return
+        if reading["unsupported_premises"]:
+            log.info("the question names %s, which no passage holds; not answering as if it were true",
+                     reading["unsupported_premises"])
+            text, citations = premise_refusal(standalone, reading["unsupported_premises"], evidence,
+                                              self.embed_model.get_text_embedding_batch)
+            yield TextDelta(text)
+            yield Finished(Answer(question, text, citations, refused=True, passages=found,
+                                  standalone_question=standalone, understood=reading))
             return
         shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch)
         messages = build_messages(standalone, shown)

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import re
 
+_NEGATION = re.compile(
+    r"\b(no|not|never|fail(?:s|ed|ing)?|without|inconsisten\w*|lack\w*|other than|none|neither|nor|"
+    r"contradict\w*|disagree\w*|cannot)\b|n't\b",
+    re.I,
+)
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     """a an the and or but of to in on at by for from with as is are was were be been being it its this that these
     those he she they them his her their him we you i our your not no yes do does did has have had will would can
     could should may might shall also than then there here which who whom whose what when where why how all any
@@ -32,7 +37,7 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     words = {w.lower().strip(".'’-") for w in _WORD.findall(_MARKERS.sub(" ", text))}
-    return {_stem(w) for w in words if w and w not in _STOPWORDS}
+    return {_stem(w) for w in words if w and w not in STOPWORDS}
 
 
 def support(sentence: str, passage_text: str) -> float:
@@ -49,3 +54,8 @@ def specifics(text: str) -> set[str]:
     tokens = _WORD.findall(_MARKERS.sub(" ", text))
     picked = {t for i, t in enumerate(tokens) if any(c.isdigit() for c in t) or (i > 0 and t[:1].isupper())}
     return content_words(" ".join(picked))
+
+
+def negated(text: str) -> bool:
+    """The text says something did not happen, or failed: "never", "no change", "failed to", "isn't"."""
+    return bool(_NEGATION.search(text))

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 
 class LLMError(RuntimeError):
     """The answer model cannot be loaded or reached; the message says which and what to do."""
+
+
+def choice_grammar(choices: Sequence[str]) -> str:
+    """A GBNF grammar (llama.cpp's constrained decoding) whose only sentences are ``choices``."""
+    return "root ::= " + " | ".join(json.dumps(c) for c in choices)
 
 
 def _to_openai(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
@@ -100,12 +106,15 @@ class LlamaCppLLM(CustomLLM):
         return str(self._server.listening_address)
 
     def _request(self, messages: Sequence[ChatMessage], stream: bool, **kwargs: Any) -> dict[str, Any]:
-        return {
+        request = {
             "messages": _to_openai(messages),
             "max_tokens": kwargs.get("max_tokens", self.max_tokens),
             "temperature": kwargs.get("temperature", 0.0),
             "stream": stream,
         }
+        if kwargs.get("choices"):  # the reply must be one of these strings
+            request["grammar"] = choice_grammar(kwargs["choices"])
+        return request
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
@@ -170,6 +179,8 @@ def _openai_compatible() -> type[LLM]:
             return LLMError(f"the answer server at {self.api_base} failed: {exc}; check --llm-url / NEWSDESK_LLM_URL")
 
         def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+            if choices := kwargs.pop("choices", None):  # llama.cpp's server reads a grammar, vLLM a guided choice
+                kwargs["extra_body"] = {"grammar": choice_grammar(choices), "guided_choice": list(choices)}
             try:
                 return super().chat(messages, **kwargs)
             except openai.OpenAIError as exc:

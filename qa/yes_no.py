@@ -1,12 +1,12 @@
-"""Yes/no questions decided in code, claim by claim, from the passages, not by the model.
+"""Yes/no questions answered Yes, No or "the articles don't say", claim by claim, from the passages.
 
-Asked "Does A suggest X, while B reports Y?", the 1.5B model said "No" to half the questions whose claims the
-sources bear out: 0.46 on MultiHop-RAG yes/no questions, below the 0.59 of always answering "Yes". So the
-question is split into its claims; each claim is matched to the passage sentence closest to it in meaning and
-words; the answer is "No" when a claim asserts a negation its sentence does not make (the question says "never",
-"failed to", "no change", "inconsistent", and the article says the thing happened), or when the question orders
-two reports ("… before …") that the articles' dates order the other way; otherwise "Yes".
-The sentences that decided it are quoted and cited, so a reader can check the verdict.
+A news assistant that confirms a false claim with a citation is worse than one with no answer: the citation makes
+the error look checked. So "Yes" needs every claim of the question supported by a sentence that states it, with
+the same people, places, numbers and dates (``qa.claim_check``); "No" needs a sentence that contradicts one
+(another place or number in its stead, the opposite of a negation the question asserts, or reports published in
+the other order than the question says); anything else is "the articles don't say". The question is split into
+its claims at its connectives ("…, while …", "… before …") and its leading clause ("After X reported A, did …").
+The sentences that decided are quoted and cited, so a reader can check the verdict.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from qa.answer import Citation, Passage
-from newsdesk.sentences import split_sentences
-from qa.citations import citation
-from qa.evidence import closeness
-from qa.lexical import content_words
+from qa.citations import citation, quoted
+from qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
+from qa.judge import Label
+from qa.prompt import REFUSAL
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 # "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"
@@ -38,12 +38,6 @@ _CONNECTORS = re.compile(
     re.I,
 )
 _ORDER = re.compile(r",?\s+(before|after)\s+", re.I)
-_NEGATION = re.compile(
-    r"\b(no|not|never|fail(?:s|ed|ing)?|without|inconsisten\w*|lack\w*|other than|none|neither|nor|"
-    r"contradict\w*|disagree\w*|cannot)\b|n't\b",
-    re.I,
-)
-WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 MIN_CLAIM_WORDS = 3
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -53,24 +47,6 @@ def is_yes_no(question: str) -> bool:
     """Questions whose main clause opens with an auxiliary verb ("Does the article suggest…", "After the report
     on …, did …") and that offer no choice of answers want Yes or No."""
     return bool(_YES_NO.match(question)) and not _CHOICE.search(question)
-
-
-def negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
-
-
-@dataclass(frozen=True)
-class Finding:
-    claim: str
-    passage: Passage
-    sentence: str  # the passage sentence closest to the claim
-
-
-@dataclass(frozen=True)
-class Verdict:
-    yes: bool
-    findings: list[Finding]  # one per claim, in the question's order
-    reason: str  # why, in a few words: shown in logs and in the answer
 
 
 def _clauses(question: str) -> tuple[str, str, str]:
@@ -105,49 +81,69 @@ def _ordering(question: str) -> tuple[str, str, str] | None:
     return parts[0].strip(" ,"), parts[1].lower(), parts[2].strip(" ,")
 
 
-def _best_sentence(claim: str, vector: list[float], sentences: list[tuple[Passage, str, list[float]]]) -> Finding:
-    words = content_words(claim)
-    passage, sentence, _ = max(sentences, key=lambda item: closeness(vector, words, item[2], item[1], WORD_WEIGHT))
-    return Finding(claim, passage, sentence)
 
 
-def decide(question: str, passages: list[Passage], embed: Embed) -> Verdict:
-    """Yes or No for ``question`` from ``passages`` (at least one), with the sentences that decided it."""
+@dataclass(frozen=True)
+class Verdict:
+    label: Label  # SUPPORTED: "Yes"; CONTRADICTED: "No"; NOT_STATED: "The articles don't say."
+    checks: list[ClaimCheck]  # one per claim, in the question's order
+    reason: str  # why, in a few words: shown in logs and in the answer
+
+    @property
+    def word(self) -> str:
+        """What ``--json`` calls it: "yes", "no" or "not_stated"."""
+        return {Label.SUPPORTED: "yes", Label.CONTRADICTED: "no", Label.NOT_STATED: "not_stated"}[self.label]
+
+
+def _asked_as(question: str, claim: str, claims: list[str]) -> str:
+    """The claim as a yes/no question of its own, for the model: the question itself when it makes one claim."""
+    return question if len(claims) == 1 else f"Is it true that {claim}?"
+
+
+def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None) -> Verdict:
+    """Yes, No or "don't say" for ``question`` from ``passages`` (at least one), claim by claim, with the sentences
+    that decided it. ``judge`` is asked only where code cannot decide; without it, those claims are not stated."""
     claims = claims_of(question)
     order = _ordering(question)
     if order:
         claims = [order[0], order[2]]
-    sentences = [(p, s) for p in passages for s in split_sentences(p.chunk.text) if s.strip()]
-    vectors = embed(claims + [s for _, s in sentences])
-    scored = [(p, s, v) for (p, s), v in zip(sentences, vectors[len(claims):])]
-    findings = [_best_sentence(c, v, scored) for c, v in zip(claims, vectors[: len(claims)])]
-    for finding in findings:
-        # One direction only: a claim of absence or change ("never", "failed to") against a sentence that states
-        # the thing plainly is false; a stray "not" in the article's sentence proved no sign of the opposite
-        # (right 17 times, wrong 40 on the MultiHop-RAG dev questions).
-        if negated(finding.claim) and not negated(finding.sentence):
-            return Verdict(False, findings, "the articles do not bear out the negation in the question")
+    windows = windows_of(passages)
+    if not windows:
+        return Verdict(Label.NOT_STATED, [], "no passage has any text")
+    vectors = embed(claims + [w.sentence for w in windows])
+    checks = [
+        check_claim(c, _asked_as(question, c, claims), windows, v, vectors[len(claims):], judge)
+        for c, v in zip(claims, vectors[: len(claims)])
+    ]
+    against = next((c for c in checks if c.label is Label.CONTRADICTED), None)
+    if against:
+        return Verdict(Label.CONTRADICTED, checks, against.reason)
+    unstated = next((c for c in checks if c.label is Label.NOT_STATED), None)
+    if unstated:
+        return Verdict(Label.NOT_STATED, checks, unstated.reason)
     if order:
-        first, second = findings
-        a, b = first.passage.chunk, second.passage.chunk
+        a, b = (c.passage.chunk for c in checks if c.passage)
         if a.article_id != b.article_id and a.published_ts is not None and b.published_ts is not None:
             in_order = a.published_ts < b.published_ts if order[1] == "before" else a.published_ts > b.published_ts
             if not in_order:
-                return Verdict(False, findings, "the reports were published in the other order")
-    return Verdict(True, findings, "the articles bear out each claim")
+                return Verdict(Label.CONTRADICTED, checks, "the reports were published in the other order")
+    return Verdict(Label.SUPPORTED, checks, "the articles state " + ("each claim" if len(checks) > 1 else "it"))
 
 
 def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
     """The verdict and its reason, then each deciding sentence quoted under its citation:
-    'Yes, the articles bear out each claim [1][2]. The Verge, 2023-09-26: “…” [1]. TechCrunch: “…” [2].'"""
+    'No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “…” [1].'"""
     citations: list[Citation] = []
     quotes: list[str] = []
-    for finding in verdict.findings:
-        if any(c.quote == finding.sentence for c in citations):
+    for check in verdict.checks:
+        if not check.passage or not check.sentence or any(c.quote == check.sentence for c in citations):
             continue
-        cited = citation(len(citations) + 1, finding.passage, finding.sentence)
+        cited = citation(len(citations) + 1, check.passage, check.sentence)
         citations.append(cited)
-        label = ", ".join(x for x in (cited.source or cited.title, cited.published_at[:10]) if x)
-        quotes.append(f"{label}: “{finding.sentence.rstrip('.')}” [{cited.n}].")
+        quotes.append(quoted(cited))
     marks = "".join(f"[{c.n}]" for c in citations)
-    return " ".join([f"{'Yes' if verdict.yes else 'No'}, {verdict.reason} {marks}.", *quotes]), citations
+    if verdict.label is Label.NOT_STATED:
+        lead = f"{REFUSAL} For this claim, {verdict.reason}." + (" The nearest passage:" if quotes else "")
+        return " ".join([lead, *quotes]), citations
+    word = "Yes" if verdict.label is Label.SUPPORTED else "No"
+    return " ".join([f"{word} — {verdict.reason} {marks}.".replace(" .", "."), *quotes]), citations

@@ -1,0 +1,44 @@
+"""What a question takes for granted that no passage holds: "Why is Robinson visiting India?" over articles that
+put him in Pakistan.
+
+Answering such a question as asked repeats its error with a citation beside it. Its names, places, numbers and
+dates (``qa.specifics``, short forms matched: "US" and "United States", "Biden" and "Joe Biden") are looked for
+in the passages found, with their titles, sources and dates; what none holds is a premise the articles do not
+bear out, and the answer says so instead of answering.
+"""
+
+from __future__ import annotations
+
+from qa.answer import Citation, Passage
+from qa.citations import citation, quoted
+from qa.claim_check import WORD_WEIGHT, Embed, windows_of
+from qa.evidence import closeness
+from qa.lexical import content_words
+from qa.relative_dates import with_dates
+from qa.specifics import Holder, held, publication_day, specifics_of
+
+
+def unsupported_premises(question: str, passages: list[Passage]) -> list[str]:
+    """The question's specifics, as it writes them, that no passage holds."""
+    holders = [
+        Holder.of(p.chunk.title, p.chunk.source, publication_day(p.chunk.published_at),
+                  with_dates(p.chunk.text, p.chunk.published_at))
+        for p in passages
+    ]
+    return [s.text for s in specifics_of(question) if not any(held(s, h) for h in holders)]
+
+
+def premise_refusal(question: str, premises: list[str], passages: list[Passage], embed: Embed) -> tuple[str, list[Citation]]:
+    """The refusal naming what the articles do not mention, then what the passage closest to the question does
+    say, quoted and cited, so the reader sees what the articles hold instead."""
+    names = premises[0] if len(premises) == 1 else ", ".join(premises[:-1]) + " or " + premises[-1]
+    text = f"The articles don't say: none of the passages found mentions {names}."
+    windows = windows_of(passages)
+    if not windows:
+        return text, []
+    vectors = embed([question] + [w.sentence for w in windows])
+    words = content_words(question)
+    best = max(range(len(windows)), key=lambda i: closeness(vectors[0], words, vectors[i + 1], windows[i].sentence,
+                                                             WORD_WEIGHT))
+    cited = citation(1, windows[best].passage, windows[best].sentence)
+    return f"{text} What they say nearest to the question: {quoted(cited)}", [cited]
