@@ -72,7 +72,7 @@ def main() -> None:
         seed, _ = load_set(str(REPO / "eval" / "sets" / "seed.jsonl"))
         run(desk, seed, "seed", rows)
     multihop, _ = load_set(str(SHARED / "questions.dev.jsonl"))
-    mh_settings = store_for_articles(settings, args.articles)
+    mh_settings = store_for_articles(settings, [args.articles])
     mh_desk = Newsdesk(mh_settings, open_store(mh_settings), desk.embed_model, desk.llm)  # the loaded models, shared
     run(mh_desk, select(multihop, sample=20, seed=7), "mhr", rows)
     generated = [r for r in rows if r[2]]

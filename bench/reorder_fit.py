@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"train on all questions and save {MODEL_FILE.name}")
     args = parser.parse_args()
 
-    settings = store_for_articles(load_settings({"data_dir": args.data_dir}), args.articles)
+    settings = store_for_articles(load_settings({"data_dir": args.data_dir}), [args.articles])
     embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)  # as the product: questions by ONNX
     desk = Newsdesk(settings, open_store(settings), embed, lambda: None)
     # the candidates as the product gathers them for questions the trees reorder (with the article picks); the

@@ -114,7 +114,7 @@ def main() -> None:
     questions, _ = load_set(str(args.questions))
     embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)  # as the product: questions by ONNX
 
-    mh = store_for_articles(settings, args.articles)
+    mh = store_for_articles(settings, [args.articles])
     desk = Newsdesk(mh, open_store(mh), embed, no_llm)
     metrics = metrics_for([evaluate_question(desk, q, retrieval_only=True) for q in questions])
     print(f"\nMultiHop-RAG dev, {desk.store.count():,} chunks (paper protocol, top 10 as stored)"

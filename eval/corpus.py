@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Sequence
 
 from ingest.pipeline import Ingestor
 from ingest.sources import read_sources
@@ -22,19 +23,23 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def store_for_articles(settings: Settings, articles: Path) -> Settings:
-    """Settings pointing at an embedded store that holds exactly ``articles`` (ingested on first use).
+def store_for_articles(settings: Settings, articles: Sequence[Path]) -> Settings:
+    """Settings pointing at an embedded store that holds exactly ``articles`` (files ingested on first use).
 
-    The store's folder is named by the file's content hash and the chunking, so an edited file or other chunk
+    The store's folder is named by the files' content hashes and the chunking, so an edited file or other chunk
     sizes get a fresh store, and re-running an eval costs nothing.
     """
-    if not articles.is_file():
-        raise FileNotFoundError(f"{articles}: no such articles file")
-    key = f"{file_digest(articles)}-{settings.chunk_size}-{settings.chunk_overlap}"
+    for path in articles:
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such articles file")
+    digests = "-".join(file_digest(path) for path in articles)
+    if len(articles) > 1:
+        digests = hashlib.sha256(digests.encode()).hexdigest()[:16]
+    key = f"{digests}-{settings.chunk_size}-{settings.chunk_overlap}"
     run_settings = settings.replace(data_dir=settings.data_dir / "eval-stores" / key, chroma_url=None)
     store = open_store(run_settings)
     ingestor = Ingestor.for_settings(run_settings, store)
-    report = ingestor.ingest(read_sources([str(articles)]))
+    report = ingestor.ingest(read_sources([str(path) for path in articles]))
     log.warning(
         "eval store %s: %d articles added, %d unchanged, %d failed", run_settings.data_dir,
         report.articles_added + report.articles_updated, report.articles_unchanged, report.articles_failed,

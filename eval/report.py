@@ -10,7 +10,8 @@ from eval.run import QuestionResult
 
 COLUMNS = [
     ("answers", "accuracy"), ("answers", "lenient_accuracy"), ("answers", "token_f1"),
-    ("answers", "yes_no_accuracy"), ("answers", "always_yes_baseline"), ("answers", "refusal_accuracy"), ("answers", "false_refusal_rate"), ("answers", "citation_precision"),
+    ("answers", "yes_no_accuracy"), ("answers", "always_yes_baseline"), ("answers", "false_confirmation_rate"),
+    ("answers", "refusal_accuracy"), ("answers", "false_refusal_rate"), ("answers", "citation_precision"),
     ("answers", "unsupported_rate"), ("retrieval", "hits@4"), ("retrieval", "hits@10"), ("retrieval", "mrr@10"),
     ("retrieval", "map@10"), ("retrieval", "evidence_recall@10"), ("retrieval", "article_recall@10"),
     ("latency", "p50_s"), ("latency", "p95_s"),

@@ -25,7 +25,7 @@ from eval.metrics import (
     percentile,
     token_f1,
 )
-from eval.sets import EvalQuestion
+from eval.sets import FALSE_PREMISE_TYPE, EvalQuestion
 from newsdesk import failpoints
 from newsdesk.sentences import split_sentences
 from qa.engine import Newsdesk, Turn
@@ -51,6 +51,7 @@ class QuestionResult:
     prediction: str | None = None
     short_answer: str | None = None  # what accuracy is scored on
     refused: bool | None = None
+    verdict: str | None = None  # a yes/no question's: "yes", "no" or "not_stated"
     correct: bool | None = None
     lenient_correct: bool | None = None
     token_f1: float | None = None
@@ -77,6 +78,7 @@ def evaluate_question(desk: Newsdesk, q: EvalQuestion, retrieval_only: bool = Fa
             "prediction": answer.answer,
             "short_answer": answer.short_answer,
             "refused": answer.refused,
+            "verdict": answer.verdict,
             "correct": answer.refused if q.unanswerable else (not answer.refused and answer_correct(answer.short_answer, q.answer)),
             "lenient_correct": lenient_correct(answer.short_answer, q.answer),
             "token_f1": round(token_f1(answer.short_answer, q.answer), 4),
@@ -117,6 +119,11 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
     ranks = [r.first_relevant_rank for r in judged]
     cited = [r for r in answered if r.cited_in_gold is not None and r.citations]
     yes_no = [r for r in answerable if normalise(r.gold) in ("yes", "no")]
+    # A false claim answered "Yes", or a question on a false premise answered as if it were true.
+    false_claims = [r for r in yes_no if normalise(r.gold) == "no"]
+    false_premises = [r for r in answered if r.question_type == FALSE_PREMISE_TYPE]
+    confirmed = sum(1 for r in false_claims if normalise(r.short_answer or "").startswith("yes")) + sum(
+        1 for r in false_premises if not r.refused)
 
     def share(items: list[QuestionResult], test: Callable[[QuestionResult], bool]) -> float | None:
         return _mean([1.0 if test(r) else 0.0 for r in items])
@@ -138,6 +145,8 @@ def summarise(results: list[QuestionResult]) -> dict[str, Any]:
             "token_f1": _mean([r.token_f1 for r in answerable if r.token_f1 is not None]),
             "yes_no_accuracy": share(yes_no, lambda r: bool(r.correct)),
             "always_yes_baseline": share(yes_no, lambda r: normalise(r.gold) == "yes"),
+            "false_confirmation_rate": round(confirmed / (len(false_claims) + len(false_premises)), 4)
+            if false_claims or false_premises else None,
             "refusal_accuracy": share(unanswerable, lambda r: bool(r.refused)),
             "false_refusal_rate": share(answerable, lambda r: bool(r.refused)),
             "citation_precision": round(sum(r.cited_in_gold or 0 for r in cited) / sum(len(r.citations) for r in cited), 4)

@@ -12,6 +12,7 @@ from pathlib import Path
 from eval.metrics import normalise
 
 UNANSWERABLE_TYPE = "null_query"
+FALSE_PREMISE_TYPE = "false_premise"  # a question resting on something the articles do not say: to be refused
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class EvalQuestion:
     @property
     def unanswerable(self) -> bool:
         """MultiHop-RAG's null queries and any question whose gold answer is 'Insufficient information.'"""
-        return self.question_type == UNANSWERABLE_TYPE or normalise(self.answer) == "insufficient information"
+        return self.question_type in (UNANSWERABLE_TYPE, FALSE_PREMISE_TYPE) or \
+            normalise(self.answer) == "insufficient information"
 
 
 def load_set(path: str) -> tuple[list[EvalQuestion], list[str]]:

@@ -19,7 +19,7 @@ from qa.evidence import closeness
 from qa.judge import Label
 from qa.lexical import content_words, negated
 from qa.relative_dates import with_dates
-from qa.specifics import Holder, Specific, held, publication_day, specifics_of
+from qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to support it without the model
@@ -72,14 +72,14 @@ def windows_of(passages: list[Passage]) -> list[Window]:
     windows: list[Window] = []
     for p in passages:
         meta = f"{p.chunk.title} {p.chunk.source} {publication_day(p.chunk.published_at)}"
-        text = with_dates(p.chunk.text, p.chunk.published_at)
-        wider = Holder.of(meta, text)
-        sentences = [s for s in split_sentences(text) if s.strip()]
+        wider = Holder.of(meta, with_dates(p.chunk.text, p.chunk.published_at))
+        sentences = [s for s in split_sentences(p.chunk.text) if s.strip()]  # quoted as the article writes them
+        dated = [with_dates(s, p.chunk.published_at) for s in sentences]  # read with "Monday" as its date
         for i, sentence in enumerate(sentences):
-            before = sentences[i - 1] if i else ""
-            after = sentences[i + 1] if i + 1 < len(sentences) else ""
-            windows.append(Window(p, sentence, Holder.of(meta, before, sentence), wider,
-                                  frozenset(content_words(sentence)), frozenset(content_words(after))))
+            before = dated[i - 1] if i else ""
+            after = dated[i + 1] if i + 1 < len(sentences) else ""
+            windows.append(Window(p, sentence, Holder.of(meta, before, dated[i]), wider,
+                                  frozenset(content_words(dated[i])), frozenset(content_words(after))))
     return windows
 
 
@@ -119,7 +119,7 @@ def check_claim(
     complete = [i for i in ranked if all(held(s, windows[i].near, windows[i].wider) for s in specifics)]
     if complete:
         return _check_complete(claim, asked_as, [windows[i] for i in complete], terms, judge)
-    return _check_missing(claim, specifics, terms, [windows[i] for i in ranked])
+    return _check_missing(claim, asked_as, specifics, terms, [windows[i] for i in ranked], judge)
 
 
 def _check_complete(claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None) -> ClaimCheck:
@@ -150,15 +150,19 @@ def _shown(window: Window) -> str:
     """What the model reads: the article's title, source and date, then the sentence with the one before it."""
     chunk = window.passage.chunk
     head = ", ".join(x for x in (chunk.title, chunk.source, chunk.published_at[:10]) if x)
-    sentences = split_sentences(with_dates(chunk.text, chunk.published_at))
+    sentences = split_sentences(chunk.text)
     at = next((i for i, s in enumerate(sentences) if s.strip() == window.sentence.strip()), None)
     body = " ".join(sentences[max(0, at - 1): at + 1]) if at is not None else window.sentence
-    return f"{head}\n{body}"
+    return f"{head}\n{with_dates(body, chunk.published_at)}"
 
 
-def _check_missing(claim: str, specifics: list[Specific], terms: set[str], ranked: list[Window]) -> ClaimCheck:
+def _check_missing(
+    claim: str, asked_as: str, specifics: list[Specific], terms: set[str], ranked: list[Window], judge: Judge | None
+) -> ClaimCheck:
     """No sentence holds every specific: contradicted where a sentence close to the claim, holding at least half of
-    its specifics, names another of the same kind in place of a missing one; else not stated."""
+    its specifics, has another place, number or date in place of a missing one; another name in place of a
+    missing name is not enough in code ("Merkel met Robinson" against "Robinson met officials"): the model must
+    call it a contradiction, and nothing it says makes such a claim true. Else not stated."""
     def held_count(w: Window) -> int:
         return sum(held(s, w.near, w.wider) for s in specifics)
 
@@ -174,9 +178,14 @@ def _check_missing(claim: str, specifics: list[Specific], terms: set[str], ranke
                    if not set(s.words) & claimed and not set(s.words) <= _REPORTING]
         for m in missing:
             same_kind = [s for s in instead if s.kind is m.kind]
-            if same_kind:
-                return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence,
-                                  f"the articles say {same_kind[0].text}, not {m.text}", "code")
+            if not same_kind:
+                continue
+            reason = f"the articles say {same_kind[0].text}, not {m.text}"
+            if m.kind is not Kind.NAME:
+                return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, reason, "code")
+            if judge is not None and judge(asked_as, _shown(window)) is Label.CONTRADICTED:
+                return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, reason, "model")
+            break
     best = top[0]
     missing = [s.text for s in specifics if not held(s, best.near, best.wider)]
     names = " or ".join(missing)

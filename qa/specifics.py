@@ -43,7 +43,7 @@ _NUMBER_WORDS = {
 } | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
      "hundred": "100", "thousand": "1000"}
 # Inside a name ("Bureau of International Narcotics", "Prince of Wales").
-_NAME_JOINERS = {"of", "de", "del", "da", "di", "al", "bin", "van", "von", "la", "le", "and", "&"}
+_NAME_JOINERS = {"of", "de", "del", "da", "di", "al", "bin", "van", "von", "la", "le", "&"}
 # Titles and capitalised words that say what, not who: "President Biden" is Biden; "The Verge article" is The Verge.
 _TITLES = set(
     """mr mrs ms dr prof president vice prime minister secretary assistant senator sen rep gov governor ceo chief
@@ -100,7 +100,8 @@ def specifics_of(text: str) -> list[Specific]:
             j = i + 1
             while j < len(tokens):
                 gap = text[tokens[j - 1][2]:tokens[j][1]]
-                if gap.strip() != "":
+                initial = gap.strip() == "." and re.fullmatch(r"[A-Z]", tokens[j - 1][0])  # "Todd D. Robinson"
+                if gap.strip() != "" and not initial:
                     break
                 nxt = tokens[j][0]
                 if _is_name_token(nxt, False):

@@ -1,14 +1,45 @@
-"""Splitting a yes/no question into its claims, and the polarity and date-order rules, on hand-made passages."""
+"""Yes/no verdicts decided in code, claim by claim, on hand-made passages: splitting the question, the specifics
+(names, places, numbers, dates) checked against the sentences, polarity, date order, and where the model is asked."""
+
+from __future__ import annotations
 
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from qa.answer import Passage
-from qa.yes_no import claims_of, decide, explain, is_yes_no, negated
+from qa.judge import Label
+from qa.lexical import negated
+from qa.premises import unsupported_premises
+from qa.specifics import Holder, Kind, held, specifics_of
+from qa.yes_no import claims_of, decide, explain, is_yes_no
+
+EMBED = MiniLMEmbedding().get_text_embedding_batch
 
 
 def passage(n: int, text: str, source: str, published_at: str, ts: int) -> Passage:
     chunk = Chunk(f"a{n}", 0, text, f"Report {n}", source, published_at, "", published_ts=ts)
     return Passage(n, chunk, 0.5)
+
+
+SEED = passage(
+    1,
+    "Pakistan and the United States are aiming to start a new partnership as they celebrate 75 years of bilateral "
+    "ties. US Secretary Todd D. Robinson is already in Pakistan after some warm meetings. While in Pakistan from "
+    "June 29 to July 2, Robinson will meet with senior government officials. The ties touched a new low after Imran "
+    "Khan accused the US of conspiring to topple his government. The US government has denied the allegations.",
+    "The Nation", "2022-06-30T00:00:00+00:00", 1656547200,
+)
+
+
+class RecordingJudge:
+    """Stands in for the model where code cannot decide: records what it was asked, answers a fixed label."""
+
+    def __init__(self, label: Label) -> None:
+        self.label = label
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, question: str, text: str) -> Label:
+        self.asked.append((question, text))
+        return self.label
 
 
 def test_claims_split_at_connectives_and_order_words() -> None:
@@ -27,23 +58,97 @@ def test_claims_split_at_connectives_and_order_words() -> None:
     assert not negated("the club reported a change")
 
 
+def test_specifics_have_kinds_and_short_forms_match() -> None:
+    found = {(s.text, s.kind) for s in specifics_of("Is President Joe Biden visiting India with 300 staff on June 29?")}
+    assert found == {("President Joe Biden", Kind.NAME), ("India", Kind.PLACE), ("300", Kind.NUMBER),
+                     ("June 29", Kind.DATE)}
+    assert [s.words for s in specifics_of("Did seven people attend?")] == [("7",)]
+    text = Holder.of("The United States said Biden met the Federal Trade Commission (the agency) on Monday.")
+    for name, expected in [("US", True), ("Joe Biden", False), ("Biden", True), ("FTC", True), ("India", False)]:
+        (specific,) = specifics_of(f"x {name}")
+        assert held(specific, text) is expected, name
+    # a name's last word near the claim and its other words elsewhere in the passage: "Robinson" after "Todd D."
+    (todd,) = specifics_of("x Todd Robinson")
+    assert held(todd, Holder.of("Robinson will meet officials."), Holder.of("Todd D. Robinson arrived."))
+    assert not held(todd, Holder.of("Robinson will meet officials."), Holder.of("Robinson arrived."))
+
+
+def test_a_swapped_place_number_or_date_is_no_naming_what_the_articles_say() -> None:
+    judge = RecordingJudge(Label.SUPPORTED)
+    india = decide("Is Todd Robinson visiting India?", [SEED], EMBED, judge)
+    assert india.label is Label.CONTRADICTED and india.reason == "the articles say Pakistan, not India"
+    years = decide("Are Pakistan and the United States celebrating 50 years of ties?", [SEED], EMBED, judge)
+    assert years.label is Label.CONTRADICTED and years.reason == "the articles say 75, not 50"
+    august = decide("Is Robinson in Pakistan from August 3 to August 9?", [SEED], EMBED, judge)
+    assert august.label is Label.CONTRADICTED and "not August 3" in august.reason
+    assert judge.asked == [], "what code can see is not asked of the model"
+
+    text, citations = explain(india)
+    assert text.startswith("No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “US Secretary")
+    assert citations[0].article_id == "a1" and "Pakistan" in citations[0].quote
+
+
+def test_a_name_no_passage_holds_is_not_stated_unless_the_model_finds_a_contradiction() -> None:
+    judge = RecordingJudge(Label.SUPPORTED)
+    verdict = decide("Did Angela Merkel meet Robinson in Pakistan?", [SEED], EMBED, judge)
+    assert judge.asked, "another name in the sentence may hold another role: the model is asked"
+    assert verdict.label is Label.NOT_STATED and "Angela Merkel" in verdict.reason  # its "yes" confirms nothing
+    text, _ = explain(verdict)
+    assert text.startswith("The articles don't say.")
+    contradicted = decide("Did Angela Merkel meet Robinson in Pakistan?", [SEED], EMBED,
+                          RecordingJudge(Label.CONTRADICTED))
+    assert contradicted.label is Label.CONTRADICTED and contradicted.checks[0].decided_by == "model"
+    assert "not Angela Merkel" in contradicted.reason
+    alone = decide("Did Angela Merkel visit Beijing?", [SEED], EMBED, judge)
+    assert alone.label is Label.NOT_STATED and alone.checks[0].sentence == ""  # nothing to quote about it
+
+
+def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the_model() -> None:
+    judge = RecordingJudge(Label.NOT_STATED)
+    stated = decide("Are Pakistan and the United States celebrating 75 years of bilateral ties?", [SEED], EMBED, judge)
+    assert stated.label is Label.SUPPORTED and stated.checks[0].decided_by == "code" and judge.asked == []
+
+    paraphrase = decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, judge)
+    assert judge.asked and judge.asked[0][0] == "Is Todd D. Robinson visiting Pakistan?"
+    assert "Robinson" in judge.asked[0][1] and "The Nation" in judge.asked[0][1]  # the sentence and its article
+    assert paraphrase.label is Label.NOT_STATED  # the model's "not stated" stands: never a Yes by default
+    assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, RecordingJudge(Label.SUPPORTED)).label \
+        is Label.SUPPORTED
+    assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, None).label is Label.NOT_STATED
+
+
+def test_a_denial_beside_the_sentence_sends_the_claim_to_the_model() -> None:
+    judge = RecordingJudge(Label.CONTRADICTED)
+    verdict = decide("Did the US conspire to topple the government of Imran Khan?", [SEED], EMBED, judge)
+    assert judge.asked, "the next sentence denies it: words alone must not confirm"
+    assert verdict.label is Label.CONTRADICTED and verdict.checks[0].decided_by == "model"
+
+
 def test_negated_claim_against_a_plain_statement_is_no_and_order_is_checked_by_dates() -> None:
-    embed = MiniLMEmbedding().get_text_embedding_batch
     merger = passage(1, "Fortune said the two banks agreed to merge in a deal worth $2 billion.", "Fortune",
                      "2023-10-01T00:00:00+00:00", 1696118400)
     layoffs = passage(2, "The Age reported that the bank will lay off 300 staff next year.", "The Age",
                       "2023-11-01T00:00:00+00:00", 1698796800)
     both = [merger, layoffs]
 
-    assert decide("Did Fortune report that the two banks agreed to merge?", both, embed).yes
-    never = decide("Did Fortune report that the two banks never agreed to merge?", both, embed)
-    assert not never.yes and never.findings[0].passage is merger
+    assert decide("Did Fortune report that the two banks agreed to merge?", both, EMBED).label is Label.SUPPORTED
+    never = decide("Did Fortune report that the two banks never agreed to merge?", both, EMBED)
+    assert never.label is Label.CONTRADICTED and never.checks[0].passage is merger
 
-    assert decide("Did Fortune report the bank merger before The Age reported the bank layoffs?", both, embed).yes
-    late = decide("Did The Age report the bank layoffs before Fortune reported the bank merger?", both, embed)
-    assert not late.yes and late.reason == "the reports were published in the other order"
+    assert decide("Did Fortune report the bank merger before The Age reported that the bank will lay off staff?",
+                  both, EMBED).label is Label.SUPPORTED
+    late = decide("Did The Age report that the bank will lay off staff before Fortune reported the bank merger?",
+                  both, EMBED)
+    assert late.label is Label.CONTRADICTED and late.reason == "the reports were published in the other order"
 
     text, citations = explain(late)
-    assert text.startswith("No, the reports were published in the other order [1][2].")
+    assert text.startswith("No — the reports were published in the other order [1][2].")
     assert [c.source for c in citations] == ["The Age", "Fortune"]
     assert "The Age, 2023-11-01: “The Age reported that the bank will lay off 300 staff next year” [1]." in text
+
+
+def test_a_question_resting_on_what_no_passage_holds_has_unsupported_premises() -> None:
+    assert unsupported_premises("Why is Robinson visiting India?", [SEED]) == ["India"]
+    assert unsupported_premises("What did Bilawal say in Beijing?", [SEED]) == ["Bilawal", "Beijing"]
+    assert unsupported_premises("What did the US say about Robinson's visit to Pakistan?", [SEED]) == []
+    assert unsupported_premises("What did The Nation report on June 30, 2022?", [SEED]) == []  # its source and date

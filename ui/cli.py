@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         "again resumes. OUT also gets metrics.json, report.md, report.html and plots.",
     )
     evaluate.add_argument("target", nargs="+", metavar="SET.jsonl", help="the question set (or: compare RUN_A RUN_B)")
-    evaluate.add_argument("--articles", help="ingest this JSONL of articles into a store of its own for the run (cached)")
+    evaluate.add_argument("--articles", action="append", metavar="FILE",
+                          help="ingest this file of articles (any ingest format; repeatable) into a store of its own "
+                          "for the run (cached)")
     evaluate.add_argument("--retrieval-only", action="store_true", help="score retrieval only; no answer model")
     evaluate.add_argument("--sample", type=int, help="a stratified random sample of N questions")
     evaluate.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
@@ -287,7 +289,7 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
         raise CliError(f"{set_path}: no usable questions (check --types)")
     if args.articles:
         try:
-            settings = store_for_articles(settings, Path(args.articles))
+            settings = store_for_articles(settings, [Path(a) for a in args.articles])
         except FileNotFoundError as exc:
             raise CliError(str(exc)) from None
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -295,7 +297,8 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
     config = {
         "set": str(set_path.resolve()), "questions": len(questions), "sample": args.sample, "seed": args.seed,
         "types": args.types, "limit": args.limit, "retrieval_only": args.retrieval_only,
-        "articles": str(Path(args.articles).resolve()) if args.articles else None,
+        "articles": (str(Path(args.articles[0]).resolve()) if len(args.articles) == 1
+                     else [str(Path(a).resolve()) for a in args.articles]) if args.articles else None,
         "embedding_model": "all-MiniLM-L6-v2",
         "answer_model": None if args.retrieval_only else (settings.llm_url and f"{settings.llm_url} {settings.llm_model}")
         or str(settings.llm_gguf or "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"),
