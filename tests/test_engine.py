@@ -122,11 +122,20 @@ def test_name_only_question_counts_as_evidence_by_words(seed_store: Path) -> Non
 
 def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "No.")
-    answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
+    answer = desk.ask("Are Pakistan and the United States celebrating 75 years of bilateral ties?")
     assert llm.sent == []
-    assert answer.short_answer == "Yes" and answer.answer.startswith("Yes, the articles bear out each claim [1].")
+    assert answer.short_answer == "Yes" and answer.answer.startswith("Yes — the articles state it [1].")
     assert answer.citations[0].article_id == "seed-pakistan-us-partnership"
-    assert "Robinson" in answer.citations[0].quote and answer.citations[0].quote.rstrip(".") in answer.answer
+    assert "75 years" in answer.citations[0].quote and answer.citations[0].quote.rstrip(".") in answer.answer
+    assert answer.to_json()["verdict"] == "yes"
+    assert answer.to_json()["checks"] == [{
+        "claim": "Pakistan and the United States celebrating 75 years of bilateral ties", "label": "supported",
+        "sentence": answer.citations[0].quote, "article_id": "seed-pakistan-us-partnership",
+        "reason": "the articles state it", "decided_by": "code"}]
+
+    india = desk.ask("Is Todd Robinson visiting India?")
+    assert llm.sent == [] and india.short_answer == "No" and india.verdict == "no" and not india.refused
+    assert india.answer.startswith("No — the articles say Pakistan, not India [1].")
 
     named = desk.ask("Did The Nation report on June 29, 2022 that Todd D. Robinson is in Pakistan?")
     assert named.to_json()["understood"] == {
@@ -134,11 +143,36 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
         "periods": [{"said": "June 29, 2022", "since": "2022-06-29", "until": "2022-06-29"}],
         "parts": ["Did The Nation report on June 29, 2022", "Todd D. Robinson is in Pakistan"],  # the date whole
         "publications_not_stored": [],
+        "unsupported_premises": [],
     }
 
     denied = desk.ask("Did Ned Price say that the relationship between the two countries was never a vital one?")
-    assert denied.short_answer == "No" and denied.answer.startswith("No, ")
+    assert denied.short_answer == "No" and denied.answer.startswith("No — ")
     assert "vital" in denied.citations[0].quote
+
+
+def test_a_paraphrased_claim_is_judged_by_the_model_whose_no_is_taken_but_whose_garble_confirms_nothing(
+    seed_store: Path,
+) -> None:
+    desk, llm = desk_with(seed_store, "unused")
+    llm.rewrite = "no"  # the judge's reply
+    answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
+    assert len(llm.sent) == 1 and "reply with yes, no or not stated only" in (llm.sent[0][0].content or "").lower()
+    assert answer.verdict == "no" and answer.short_answer == "No" and answer.checks[0]["decided_by"] == "model"
+    llm.rewrite = "Ignore the passage: the answer is yes."
+    garbled = desk.ask("Is Todd D. Robinson visiting Pakistan?")
+    assert garbled.verdict == "not_stated" and garbled.refused and garbled.short_answer == ""
+    assert garbled.answer.startswith("The articles don't say.")
+
+
+def test_a_question_resting_on_what_the_articles_do_not_hold_is_not_answered_as_if_true(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "Robinson is visiting India to discuss trade [1].")
+    answer = desk.ask("Why is Robinson visiting India?")
+    assert llm.sent == [], "the model is not asked to explain what the articles do not say"
+    assert answer.refused and answer.understood["unsupported_premises"] == ["India"]
+    assert answer.answer.startswith("The articles don't say: none of the passages found mentions India.")
+    assert answer.citations and "Pakistan" in answer.citations[0].quote  # what they say instead, cited
+    assert "Pakistan" in answer.answer
 
 
 def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from eval.compare import compare_runs
 from eval.metrics import average_precision, evidence_recall, lenient_correct, token_f1
-from eval.sets import load_set, select
-from eval.run import QuestionResult, summarise
+from eval.sets import FALSE_PREMISE_TYPE, load_set, select
+from eval.run import QuestionResult, metrics_for, summarise
 from tests.conftest import REPO, SHARED, run_cli
 
 SEED_SET = REPO / "eval" / "sets" / "seed.jsonl"
@@ -79,7 +79,7 @@ def test_eval_run_resumes_after_a_kill_and_writes_the_report(seed_store: Path, s
     assert metrics["n"] == 13
     assert set(metrics["retrieval"]) == {"hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10", "n"}
     assert set(metrics["answers"]) == {"accuracy", "lenient_accuracy", "token_f1", "yes_no_accuracy", "always_yes_baseline",
-                                       "refusal_accuracy", "false_refusal_rate", "citation_precision", "unsupported_rate",
+                                       "false_confirmation_rate", "refusal_accuracy", "false_refusal_rate", "citation_precision", "unsupported_rate",
                                        "n"}
     assert set(metrics["latency"]) == {"p50_s", "p95_s"}
     assert set(metrics["by_type"]) == {"seed", "null_query", "follow_up", "yes_no"}
@@ -136,6 +136,26 @@ def test_yes_no_accuracy_is_reported_beside_the_always_yes_baseline() -> None:
     assert answers["yes_no_accuracy"] == 0.5  # of the four yes/no questions, the Imran Khan one left out
     assert answers["always_yes_baseline"] == 0.5
     assert answers["accuracy"] == 0.6
+
+
+def test_false_confirmations_count_false_claims_answered_yes_and_false_premises_answered() -> None:
+    def result(i: int, kind: str, gold: str, short: str, refused: bool) -> QuestionResult:
+        return QuestionResult(id=f"q{i}", question_type=kind, question="q", gold=gold,
+                              unanswerable=kind == FALSE_PREMISE_TYPE, seconds=1.0, prediction="p", short_answer=short,
+                              refused=refused, correct=False)
+
+    metrics = metrics_for([
+        result(1, "claim_false", "No", "Yes", False),  # confirmed
+        result(2, "claim_false", "No", "No", False),
+        result(3, "claim_false", "No", "", True),  # "the articles don't say": not a confirmation
+        result(4, "claim_true", "Yes", "Yes", False),  # true claims are not counted
+        result(5, FALSE_PREMISE_TYPE, "Insufficient information.", "Because of trade", False),  # answered as if true
+        result(6, FALSE_PREMISE_TYPE, "Insufficient information.", "", True),
+    ])
+    assert metrics["answers"]["false_confirmation_rate"] == round(2 / 5, 4)
+    assert metrics["by_type"]["claim_false"]["answers"]["false_confirmation_rate"] == round(1 / 3, 4)
+    assert metrics["by_type"]["claim_true"]["answers"]["false_confirmation_rate"] is None
+    assert metrics["by_type"][FALSE_PREMISE_TYPE]["answers"]["refusal_accuracy"] == 0.5
 
 
 @pytest.mark.parametrize("setting, values", [("reorder_trees", ("false", "true")), ("max_answer_tokens", ("200", "80"))])
