@@ -1,5 +1,7 @@
 """A question's journey, top to bottom: condense (follow-ups made standalone) → retrieve (keyword + dense, fused)
-→ keep the relevant passages → prompt → generate → cite; a yes/no question is decided in code instead.
+→ set aside sentences addressed to the assistant → keep the relevant passages → a yes/no question gets its
+verdict claim by claim; a question resting on what no passage holds is refused, naming it; any other question:
+prompt → generate → cite.
 
 ``Newsdesk.stream`` yields the sources before the first token, then text as it is written, then the final
 cited answer; ``Newsdesk.ask`` is the same journey, collected.
@@ -35,6 +37,7 @@ from qa.query_analysis import read_question
 from qa.reorder import Trees, shipped_trees
 from qa.retrieval import NewsRetriever, chunk_from_node
 from qa.claim_check import check_json
+from qa.injection import without_instructions
 from qa.judge import Label, judge
 from qa.premises import premise_refusal, unsupported_premises
 from qa.yes_no import decide, explain, is_yes_no
@@ -136,7 +139,7 @@ class Newsdesk:
         ``keep`` restricts the articles searched; ``top_k`` overrides the number of passages."""
         answered = [(t.question, t.answer) for t in history or [] if not is_refusal(t.answer)]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
-        found = self.retrieve(standalone, top_k, keep)
+        found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
         reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else \

@@ -1,6 +1,6 @@
 """Prompt assembly: one stable system prompt (so the model's prompt cache is reused) and numbered sources.
 
-Yes/no questions never reach the model (``qa.yes_no`` decides them), so one prompt serves every question."""
+Yes/no questions have their own narrow prompt (``qa.judge``), asked only where code cannot decide a claim."""
 
 from __future__ import annotations
 

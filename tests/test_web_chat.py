@@ -75,6 +75,13 @@ def test_chat_streams_a_cited_answer_with_source_cards(seed_store: Path, smollm2
         assert page.locator("#chat").inner_text().count("Who is visiting Pakistan and when?") == 1  # type: ignore[attr-defined]
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-small-model.png"), full_page=True)  # type: ignore[attr-defined]
+
+        ask(page, "Is Todd Robinson visiting India?")  # a false claim: answered No, with the claim check shown
+        page.locator("#sources .claim-checks tr.contradicted").wait_for(timeout=120_000)  # type: ignore[attr-defined]
+        assert "No — the articles say Pakistan, not India [1]" in page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+        check = page.locator("#sources .claim-checks").inner_text()  # type: ignore[attr-defined]
+        assert "Todd Robinson visiting India" in check and "contradicted" in check and "Pakistan" in check
+        page.screenshot(path=str(ARTIFACTS / "chat-claim-check.png"), full_page=True)  # type: ignore[attr-defined]
         page.locator("#new-chat").click()  # type: ignore[attr-defined]
         page.wait_for_function("!document.querySelector('#chat').innerText.includes('Who is visiting')")  # type: ignore[attr-defined]
     finally:
@@ -279,6 +286,14 @@ def test_openai_compatible_api_beside_the_chat(seed_store: Path, smollm2: Path) 
         last = json.loads(events[-2])
         assert last["choices"][0]["finish_reason"] == "stop" and "citations" in last["newsdesk"]
         assert last["newsdesk"]["answer"]
+
+        claim = {**body, "messages": [{"role": "user", "content": "Are Pakistan and the US celebrating 50 years of ties?"}]}
+        checked = json.loads(urllib.request.urlopen(post(claim), timeout=120).read())["newsdesk"]
+        assert checked["verdict"] == "no" and checked["short_answer"] == "No"
+        assert checked["checks"][0]["label"] == "contradicted" and "75" in checked["checks"][0]["sentence"]
+        premise = {**body, "messages": [{"role": "user", "content": "Why is Robinson visiting India?"}]}
+        refused = json.loads(urllib.request.urlopen(post(premise), timeout=120).read())["newsdesk"]
+        assert refused["refused"] and refused["unsupported_premises"] == ["India"]
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -36,7 +36,8 @@ def _turns(messages: list[dict[str, Any]]) -> tuple[str, list[Turn]]:
 def _extra(answer: Any) -> dict[str, Any]:
     payload = answer.to_json()
     return {"short_answer": payload["short_answer"], "citations": payload["citations"], "refused": payload["refused"],
-            "standalone_question": payload["standalone_question"]}
+            "standalone_question": payload["standalone_question"], "verdict": payload["verdict"],
+            "checks": payload["checks"], "unsupported_premises": payload["understood"].get("unsupported_premises", [])}
 
 
 def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:

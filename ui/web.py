@@ -29,6 +29,9 @@ CSS = """
 .source-card blockquote {margin: 6px 0 0 0; padding-left: 8px; border-left: 3px solid #f59e0b;}
 .source-card.highlight {outline: 3px solid #f59e0b;}
 .refusal {border-left: 4px solid #9ca3af; padding-left: 10px; color: var(--body-text-color-subdued);}
+.claim-checks table {width: 100%; font-size: 0.9em;}
+.claim-checks tr.supported td:nth-child(2) {color: #15803d;}
+.claim-checks tr.contradicted td:nth-child(2) {color: #b91c1c;}
 """
 # Clicking an [n] marker in the chat scrolls to its source card and highlights it.
 HEAD = """<script>
@@ -79,10 +82,30 @@ def _final_cards(answer: Answer) -> str:
     searched = "" if answer.standalone_question in ("", answer.question) else (
         f'<details class="standalone"><summary>Understood as</summary>{html.escape(answer.standalone_question)}</details>'
     )
+    checks = claim_checks(answer.checks)
     if answer.refused:
+        quoted = (f'<div class="answer-sources"><h4>What the articles say instead</h4>'
+                  f'{citation_cards(answer.citations)}</div>') if answer.citations else ""
         nearest = passage_cards(answer.passages[:3], "Nearest passages found (they do not answer the question)")
-        return f'{searched}<div class="nearest-passages">{nearest}</div>'
-    return f'{searched}<div class="answer-sources"><h4>Sources</h4>{citation_cards(answer.citations)}</div>'
+        return f'{searched}{checks}{quoted}<div class="nearest-passages">{nearest}</div>'
+    return f'{searched}{checks}<div class="answer-sources"><h4>Sources</h4>{citation_cards(answer.citations)}</div>'
+
+
+_LABELS = {"supported": "✔ stated", "contradicted": "✘ contradicted", "not_stated": "? not stated"}
+
+
+def claim_checks(checks: list[dict[str, str]]) -> str:
+    """A yes/no answer's claims, each with its label, who decided it (code or the model) and the sentence read."""
+    if not checks:
+        return ""
+    rows = "".join(
+        f'<tr class="{html.escape(c["label"])}"><td>{html.escape(c["claim"])}</td>'
+        f'<td>{_LABELS.get(c["label"], html.escape(c["label"]))}<br><small>{html.escape(c["reason"])} '
+        f'({html.escape(c["decided_by"])})</small></td><td>{html.escape(c["sentence"]) or "–"}</td></tr>'
+        for c in checks
+    )
+    return ('<div class="claim-checks"><h4>Claim check</h4><table><thead><tr><th>claim</th><th>verdict</th>'
+            f'<th>sentence read</th></tr></thead><tbody>{rows}</tbody></table></div>')
 
 
 def example_questions(desk: Newsdesk) -> list[str]:
