@@ -27,6 +27,7 @@ _ADDRESSED = re.compile(
     r"previous|prompt|everything)"  # "Ignore previous instructions…", "Ignore the question."
     rf"|(?:always|from now on,?|you must|you should)\s+{_COMMANDED}\b"
     r"|(?:print|output) (?:the word|only|nothing)\b|tell the (?:user|reader)\b"
+    r"|(?:answer|reply|respond)(?: to)? (?:it|this|that|the following|only|with|instead)\b"
     r"|</?\s*(?:sources?|context|system|instructions?)\s*>"
     r")",
     re.I,
