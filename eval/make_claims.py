@@ -39,7 +39,32 @@ _LEANING = {"this", "that", "these", "those", "it", "its", "but", "and", "so", "
             "or", "we", "i", "you", "our", "here", "there", "now", "still", "even", "also", "then", "more", "one"}
 _MONTHS = ("January February March April May June July August September October November December").split()
 # Read by hand (see eval/README.md): ids of generated questions dropped, with why.
-DROPPED: dict[str, str] = {}
+DROPPED: dict[str, str] = {
+    "claim-022-false": "Premier League (a competition) swapped for Treylon Burks (a person)",
+    "claim-022-premise": "Premier League (a competition) swapped for Treylon Burks (a person)",
+    "claim-030-false": "Super Rugby (a competition) swapped for Reece James (a person)",
+    "claim-030-premise": "Super Rugby (a competition) swapped for Reece James (a person)",
+    "claim-031-false": "Jahmyr Gibbs (a person) swapped for Research Japan (not a name)",
+    "claim-031-premise": "Jahmyr Gibbs (a person) swapped for Research Japan (not a name)",
+    "claim-036-false": "Sam Bankman-Fried (a person) swapped for Western Bulldogs (a club)",
+    "claim-036-premise": "Sam Bankman-Fried (a person) swapped for Western Bulldogs (a club)",
+    "claim-041-false": "Premier League (a competition) swapped for Save Lucas (not a name)",
+    "claim-041-premise": "Premier League (a competition) swapped for Save Lucas (not a name)",
+    "claim-059-false": "'Because Flexport' is not a name",
+    "claim-059-premise": "'Because Flexport' is not a name",
+    "claim-085-false": "Manchester United (a club) swapped for Ian Foster (a person)",
+    "claim-085-premise": "Manchester United (a club) swapped for Ian Foster (a person)",
+    "claim-090-false": "Super Rugby (a competition) swapped for Sam Bankman-Fried (a person)",
+    "claim-090-premise": "Super Rugby (a competition) swapped for Sam Bankman-Fried (a person)",
+    "claim-098-false": "Manchester United (a club) swapped for Weird Barbie (a film character)",
+    "claim-098-premise": "Manchester United (a club) swapped for Weird Barbie (a film character)",
+    "claim-105-false": "Geno Smith (a person) swapped for Nintendo Switch (a product)",
+    "claim-105-premise": "Geno Smith (a person) swapped for Nintendo Switch (a product)",
+    "claim-114-false": "Cole Pennington (a person) swapped for Save Lucas (not a name)",
+    "claim-114-premise": "Cole Pennington (a person) swapped for Save Lucas (not a name)",
+    "claim-118-false": "Aston Villa (a club) swapped for Josh Dobbs (a person)",
+    "claim-118-premise": "Aston Villa (a club) swapped for Josh Dobbs (a person)",
+}
 
 
 def _facts() -> Iterator[tuple[str, str, str]]:
@@ -88,11 +113,29 @@ def _plain_name(name: str) -> bool:
         len(specifics_of(f"x {name}")[0].words) == len(words)
 
 
-def _pools(facts: list[tuple[str, str, str]]) -> dict[Kind, list[str]]:
+def _people(texts: dict[str, str]) -> set[str]:
+    """Two-word names that their article later calls by the second word alone, as the subject of a verb
+    ("Sam Bankman-Fried … Bankman-Fried said"): the way news refers to a person once named, and rarely to a
+    league, a stadium or a street."""
+    people: set[str] = set()
+    for text in texts.values():
+        for first, last in set(re.findall(r"\b([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", text)):
+            alone = rf"(?<!{first} )\b{re.escape(last)}(?:'s|’s)? (?:said|says|told|added|has|had|was|is|wrote)\b"
+            if re.search(alone, text):
+                people.add(f"{first} {last}")
+    return people
+
+
+def _person(name: str, people: set[str]) -> bool:
+    return _plain_name(name) and name in people
+
+
+def _pools(facts: list[tuple[str, str, str]], people: set[str]) -> dict[Kind, list[str]]:
+    """Specifics to swap in, by kind; names only of people, so that a person is swapped for a person."""
     pools: dict[Kind, set[str]] = {kind: set() for kind in Kind}
     for _, source, sentence in facts:
         for s in specifics_of(sentence):
-            if s.kind is Kind.NAME and (not _plain_name(s.text) or source.lower() in s.text.lower()):
+            if s.kind is Kind.NAME and not _person(s.text, people):
                 continue
             pools[s.kind].add(s.text)
     return {kind: sorted(names) for kind, names in pools.items()}
@@ -124,8 +167,6 @@ def _swap(specific: Specific, pools: dict[Kind, list[str]], article_text: str, r
         return None
     candidates = [p for p in pools[specific.kind] if p.lower() not in text
                   and not any(w in text for w in re.findall(r"\w+", p.lower()) if len(w) > 3)]
-    if specific.kind is Kind.NAME:
-        candidates = [c for c in candidates if len(c.split()) == len(specific.text.split())]
     return rng.choice(candidates) if candidates else None
 
 
@@ -133,7 +174,8 @@ def generate(seed: int, facts_wanted: int) -> list[dict[str, object]]:
     rng = random.Random(seed)
     facts = list(dict.fromkeys(_facts()))
     texts = _texts()
-    pools = _pools(facts)
+    people = _people(texts)
+    pools = _pools(facts, people)
     usable_facts = [f for f in facts if usable(f[2])]
     seed_facts = [f for f in usable_facts if f[0].startswith("seed-")]
     multihop = [f for f in usable_facts if not f[0].startswith("seed-")]
@@ -143,7 +185,7 @@ def generate(seed: int, facts_wanted: int) -> list[dict[str, object]]:
         if len(questions) >= 3 * (facts_wanted + len(seed_facts)):
             break
         swappable = [s for s in specifics_of(sentence) if source.lower() not in s.text.lower()
-                     and (s.kind is not Kind.NAME or _plain_name(s.text))
+                     and (s.kind is not Kind.NAME or _person(s.text, people))
                      and not re.search(rf"[/.]{re.escape(s.text)}|{re.escape(s.text)}/", sentence)]
         rng.shuffle(swappable)
         for specific in swappable:
