@@ -26,6 +26,7 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from qa.answer import Answer, Passage
+from qa.answer_kind import candidate, echoes, fits
 from qa.citations import cite, is_refusal, source_words, strip_markers
 from qa.condense import standalone_question
 from qa.evidence import select_evidence
@@ -246,6 +247,16 @@ class Newsdesk:
         if unfounded:
             log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
             return Answer(answer.question, REFUSAL, refused=True, passages=evidence, standalone_question=question)
+        sources = [p.chunk.source for p in evidence if p.chunk.source]
+        if echoes(short, question) or not fits(short, question, sources):
+            found = candidate(question, [c.quote for c in answer.citations])
+            if found:
+                log.info("the short answer %r is not what %r asks for; the cited sentences give %r", short, question,
+                         found)
+                return replace(answer, short_answer=found)
+            if echoes(short, question):
+                log.info("the short answer %r only repeats the question; refusing", short)
+                return Answer(answer.question, REFUSAL, refused=True, passages=evidence, standalone_question=question)
         return replace(answer, short_answer=short)
 
 

@@ -201,5 +201,8 @@ def held(specific: Specific, near: Holder, wider: Holder | None = None) -> bool:
         bare = specific.text.replace(".", "")
         if len(specific.words) == 1 and bare.isupper() and 2 <= len(bare) <= 5 and near.holds_acronym(bare):
             return True
+        initials = "".join(part[0] for part in re.split(r"[\s-]+", bare) if part[:1].isupper())
+        if len(initials) >= 2 and re.search(rf"\b{initials}\b", near.text):  # "SBF" for "Sam Bankman-Fried"
+            return True
         return near.holds_word(specific.words[-1]) and all(wider.holds_word(w) for w in specific.words)
     return all(near.holds_word(w) for w in specific.words)
