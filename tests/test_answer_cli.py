@@ -33,6 +33,17 @@ def test_ask_json_with_small_model(seed_store: Path, smollm2: Path) -> None:
     assert all(c["article_id"] == SEED_ARTICLE_ID for c in answer["citations"])
 
 
+def test_a_false_claim_is_answered_no_with_its_claim_check_without_the_model(seed_store: Path) -> None:
+    args = ("ask", "Is Todd Robinson visiting India?", "--llm-gguf", "/nonexistent.gguf")  # code decides: no model
+    answer = run_cli(*args, "--json", data_dir=seed_store).json()
+    assert answer["verdict"] == "no" and answer["short_answer"] == "No" and not answer["refused"]
+    assert answer["checks"][0]["label"] == "contradicted" and answer["checks"][0]["decided_by"] == "code"
+    assert answer["citations"][0]["article_id"] == SEED_ARTICLE_ID
+    text = run_cli(*args, data_dir=seed_store).stdout
+    assert text.startswith("No — the articles say Pakistan, not India [1].")
+    assert "Claim check:\n- Todd Robinson visiting India: contradicted (the articles say Pakistan, not India; code)" in text
+
+
 def test_unrelated_question_is_refused_without_the_model(seed_store: Path) -> None:
     # No passage is close enough to a question about cooking, so no model is loaded: a missing GGUF is fine.
     result = run_cli("ask", "What is a good recipe for banana bread?", "--json", "--llm-gguf", "/nonexistent.gguf",

@@ -191,6 +191,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if answer.headline:
         print(answer.headline)
     print(answer.answer)
+    if answer.checks:
+        print("\nClaim check:")
+        for check in answer.checks:
+            print(f"- {check['claim']}: {check['label'].replace('_', ' ')} ({check['reason']}; {check['decided_by']})")
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
