@@ -446,6 +446,13 @@ class KeywordIndex:
         totals = np.array([sum(query.values()) for query in queries]).reshape(-1, 1)
         return np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0)
 
+    def mentions(self, text: str) -> bool:
+        """Some stored chunk has each of the text's words (not necessarily together): a name the collection never
+        mentions is not; an empty index mentions nothing."""
+        loaded = self._loaded
+        tokens = tokenize([text])[0]
+        return loaded.model is not None and bool(tokens) and all(t in loaded.model.vocab_dict for t in tokens)
+
     def rarity(self, words: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each (tokenized) word over the indexed chunks; a word the index has never
         seen is as rare as a word in one chunk."""

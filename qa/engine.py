@@ -41,7 +41,7 @@ from qa.claim_check import check_json
 from qa.injection import without_instructions
 from qa.judge import Label, judge
 from qa.premises import premise_refusal, unsupported_premises
-from qa.yes_no import decide, explain, is_yes_no
+from qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,8 @@ class Newsdesk:
         found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
         reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
-        reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else \
-            unsupported_premises(standalone, evidence)
+        reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else unsupported_premises(
+            standalone, evidence, self.keyword_index.sources(), self.keyword_index.mentions)
         yield SourcesFound(evidence, standalone)
         unheld = [name for name in reading["publications_not_stored"]
                   if not any(mentions(_title_and_text(p), name) for p in evidence)]
@@ -170,6 +170,22 @@ class Newsdesk:
                                   standalone_question=standalone, short_answer=short, understood=reading,
                                   verdict=verdict.word, checks=[check_json(c) for c in verdict.checks]))
             return
+        premise = presupposed(standalone)
+        if premise and not reading["unsupported_premises"]:
+            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch,
+                             lambda claim, passage: judge(self.llm, claim, passage))
+            if verdict.label is not Label.SUPPORTED:
+                log.info("the question takes for granted %r, which the articles do not bear out: %s", premise,
+                         verdict.reason)
+                quotes, citations = cited_checks(verdict)
+                text = " ".join([f"The articles don't bear out what the question takes for granted: {verdict.reason}.",
+                                 *quotes])
+                reading["unsupported_premises"] = [premise]
+                yield TextDelta(text)
+                yield Finished(Answer(question, text, citations, refused=True, passages=found,
+                                      standalone_question=standalone, understood=reading, verdict=verdict.word,
+                                      checks=[check_json(c) for c in verdict.checks]))
+                return
         if reading["unsupported_premises"]:
             log.info("the question names %s, which no passage holds; not answering as if it were true",
                      reading["unsupported_premises"])

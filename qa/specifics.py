@@ -139,7 +139,7 @@ def _words(text: str) -> list[str]:
     """``content_words`` in the order written, numbers spelt out as digits."""
     out = []
     for token in _TOKEN.findall(text):
-        word = token.lstrip("$").rstrip(".,")
+        word = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", token.lstrip("$").rstrip(".,"))  # "13th" is 13
         for w in content_words(word) or ({word.lower()} if word.lower() in _NUMBER_WORDS else set()):
             out.append(_NUMBER_WORDS.get(w, w))
     return out
@@ -183,7 +183,7 @@ def publication_day(published_at: str) -> str:
         day = datetime.fromisoformat(published_at)
     except ValueError:
         return ""
-    return f"{day:%B} {day.day}, {day.year} {day:%A}"
+    return f"{day:%B} {day.day}, {day.year} {day:%A} {published_at[:10]}"
 
 
 def held(specific: Specific, near: Holder, wider: Holder | None = None) -> bool:

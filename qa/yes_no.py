@@ -130,9 +130,8 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     return Verdict(Label.SUPPORTED, checks, "the articles state " + ("each claim" if len(checks) > 1 else "it"))
 
 
-def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
-    """The verdict and its reason, then each deciding sentence quoted under its citation:
-    'No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “…” [1].'"""
+def cited_checks(verdict: Verdict) -> tuple[list[str], list[Citation]]:
+    """Each deciding sentence once, quoted under its citation: 'The Nation, 2022-06-30: “…” [1].'"""
     citations: list[Citation] = []
     quotes: list[str] = []
     for check in verdict.checks:
@@ -141,9 +140,23 @@ def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
         cited = citation(len(citations) + 1, check.passage, check.sentence)
         citations.append(cited)
         quotes.append(quoted(cited))
+    return quotes, citations
+
+
+def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
+    """The verdict and its reason, then each deciding sentence quoted under its citation:
+    'No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “…” [1].'"""
+    quotes, citations = cited_checks(verdict)
     marks = "".join(f"[{c.n}]" for c in citations)
     if verdict.label is Label.NOT_STATED:
         lead = f"{REFUSAL} For this claim, {verdict.reason}." + (" The nearest passage:" if quotes else "")
         return " ".join([lead, *quotes]), citations
     word = "Yes" if verdict.label is Label.SUPPORTED else "No"
     return " ".join([f"{word} — {verdict.reason} {marks}.".replace(" .", "."), *quotes]), citations
+
+
+def presupposed(question: str) -> str | None:
+    """What a "why" question takes for granted, as a yes/no question: "Why is Robinson visiting India?" takes
+    "Is Robinson visiting India?" for true."""
+    match = re.match(rf"^\s*why\s+({_AUXILIARY})\b\s*(.+)$", question.strip(), re.I)
+    return f"{match.group(1).capitalize()} {match.group(2)}" if match else None

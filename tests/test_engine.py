@@ -174,6 +174,14 @@ def test_a_question_resting_on_what_the_articles_do_not_hold_is_not_answered_as_
     assert answer.citations and "Pakistan" in answer.citations[0].quote  # what they say instead, cited
     assert "Pakistan" in answer.answer
 
+    never = desk.ask("Why did Ned Price say that the relationship with Pakistan was never a vital one?")
+    assert llm.sent == [] and never.refused and never.verdict == "no"
+    assert never.understood["unsupported_premises"] == [
+        "Did Ned Price say that the relationship with Pakistan was never a vital one?"]
+    assert never.answer.startswith("The articles don't bear out what the question takes for granted: the articles "
+                                   "state it without the question's negation. The Nation")
+    assert "vital one" in never.citations[0].quote
+
 
 def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "Todd D. Robinson is in Pakistan from June 29 to July 2.")

@@ -152,3 +152,7 @@ def test_a_question_resting_on_what_no_passage_holds_has_unsupported_premises() 
     assert unsupported_premises("What did Bilawal say in Beijing?", [SEED]) == ["Bilawal", "Beijing"]
     assert unsupported_premises("What did the US say about Robinson's visit to Pakistan?", [SEED]) == []
     assert unsupported_premises("What did The Nation report on June 30, 2022?", [SEED]) == []  # its source and date
+    assert unsupported_premises("What did The Nation report on 2022-06-30?", [SEED]) == []
+    # a name the collection mentions elsewhere was only not retrieved; a stored source named is not a premise
+    assert unsupported_premises("Why is Robinson visiting India?", [SEED], mentioned=lambda text: text == "India") == []
+    assert unsupported_premises("What did Robinson tell Island Times?", [SEED], sources=["Island Times"]) == []
