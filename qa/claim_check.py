@@ -147,12 +147,12 @@ def _check_complete(claim: str, asked_as: str, complete: list[Window], terms: se
 
 
 def _shown(window: Window) -> str:
-    """What the model reads: the article's title, source and date, then the sentence with the one before it."""
+    """What the model reads: the article's title, source and date, then the sentence with the ones around it."""
     chunk = window.passage.chunk
     head = ", ".join(x for x in (chunk.title, chunk.source, chunk.published_at[:10]) if x)
     sentences = split_sentences(chunk.text)
     at = next((i for i, s in enumerate(sentences) if s.strip() == window.sentence.strip()), None)
-    body = " ".join(sentences[max(0, at - 1): at + 1]) if at is not None else window.sentence
+    body = " ".join(sentences[max(0, at - 1): at + 2]) if at is not None else window.sentence
     return f"{head}\n{with_dates(body, chunk.published_at)}"
 
 

@@ -95,9 +95,27 @@ class Verdict:
         return {Label.SUPPORTED: "yes", Label.CONTRADICTED: "no", Label.NOT_STATED: "not_stated"}[self.label]
 
 
+_FRAME = re.compile(
+    r"^(?P<who>.{0,90}?)\b(?:suggest|report|indicate|claim|mention|state|say|allege|imply|highlight|note|discuss|"
+    r"describe|portray|reveal|argue|show)(?:es|s|ed|ing)?\s+(?:that\s+)?", re.I)
+
+
+def reported(claim: str) -> str:
+    """The claim without the frame that says who reported it ("the article from The Age suggest that …"): what the
+    model is to find in a sentence of that article, whose source code has already checked."""
+    match = _FRAME.match(claim)
+    if not match:
+        return claim
+    framed = re.search(r"\b(?:article|piece|story|post|column)s?\W*$", match.group("who")) or \
+        match.group(0).rstrip().lower().endswith("that")  # "the TechCrunch report on …" is a report, not a frame
+    return claim[match.end():] or claim if framed else claim
+
+
 def _asked_as(question: str, claim: str, claims: list[str]) -> str:
-    """The claim as a yes/no question of its own, for the model: the question itself when it makes one claim."""
-    return question if len(claims) == 1 else f"Is it true that {claim}?"
+    """The claim as a yes/no question of its own, for the model: the question itself when it makes one claim
+    with no reporting frame."""
+    core = reported(claim)
+    return question if len(claims) == 1 and core == claim else f"Is it true that {core}?"
 
 
 def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None) -> Verdict:

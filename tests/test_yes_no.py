@@ -10,7 +10,7 @@ from qa.judge import Label
 from qa.lexical import negated
 from qa.premises import unsupported_premises
 from qa.specifics import Holder, Kind, held, specifics_of
-from qa.yes_no import claims_of, decide, explain, is_yes_no
+from qa.yes_no import claims_of, decide, explain, is_yes_no, presupposed, reported
 
 EMBED = MiniLMEmbedding().get_text_embedding_batch
 
@@ -56,6 +56,17 @@ def test_claims_split_at_connectives_and_order_words() -> None:
     assert not is_yes_no("Was the coverage consistent or inconsistent?")
     assert negated("did the club fail to report") and negated("there was no change")
     assert not negated("the club reported a change")
+
+
+def test_the_model_is_asked_about_what_was_reported_not_who_reported_it() -> None:
+    assert reported("the article from The Age suggest that prices have risen") == "prices have risen"
+    assert reported("the TechCrunch article mention Michael Lewis being present") == "Michael Lewis being present"
+    assert reported("The Nation report that Robinson is in Pakistan") == "Robinson is in Pakistan"
+    assert reported("the TechCrunch report on the trial published on October 1") == \
+        "the TechCrunch report on the trial published on October 1"  # a report named, not a frame
+    assert reported("Todd Robinson visiting India") == "Todd Robinson visiting India"
+    assert presupposed("Why is Robinson visiting India?") == "Is Robinson visiting India?"
+    assert presupposed("Who is visiting Pakistan?") is None
 
 
 def test_specifics_have_kinds_and_short_forms_match() -> None:
