@@ -75,6 +75,8 @@ def test_chat_streams_a_cited_answer_with_source_cards(seed_store: Path, smollm2
         assert page.locator("#chat").inner_text().count("Who is visiting Pakistan and when?") == 1  # type: ignore[attr-defined]
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-small-model.png"), full_page=True)  # type: ignore[attr-defined]
+        page.locator("#new-chat").click()  # type: ignore[attr-defined]
+        page.wait_for_function("!document.querySelector('#chat').innerText.includes('Who is visiting')")  # type: ignore[attr-defined]
 
         ask(page, "Is Todd Robinson visiting India?")  # a false claim: answered No, with the claim check shown
         page.locator("#sources .claim-checks tr.contradicted").wait_for(timeout=120_000)  # type: ignore[attr-defined]
@@ -82,8 +84,6 @@ def test_chat_streams_a_cited_answer_with_source_cards(seed_store: Path, smollm2
         check = page.locator("#sources .claim-checks").inner_text()  # type: ignore[attr-defined]
         assert "Todd Robinson visiting India" in check and "contradicted" in check and "Pakistan" in check
         page.screenshot(path=str(ARTIFACTS / "chat-claim-check.png"), full_page=True)  # type: ignore[attr-defined]
-        page.locator("#new-chat").click()  # type: ignore[attr-defined]
-        page.wait_for_function("!document.querySelector('#chat').innerText.includes('Who is visiting')")  # type: ignore[attr-defined]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
