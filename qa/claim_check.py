@@ -102,6 +102,13 @@ def term_share(terms: set[str], window: Window) -> float:
     return sum(_shares(t, window.sentence_words) for t in terms) / len(terms) if terms else 1.0
 
 
+def nearest_first(text: str, vector: list[float], windows: list[Window], vectors: list[list[float]]) -> list[int]:
+    """The windows' places, the sentence closest to ``text`` (meaning and shared words) first."""
+    words = content_words(text)
+    return sorted(range(len(windows)), key=lambda i: closeness(vector, words, vectors[i], windows[i].sentence,
+                                                                WORD_WEIGHT), reverse=True)
+
+
 def check_claim(
     claim: str, asked_as: str, windows: list[Window], claim_vector: list[float], vectors: list[list[float]],
     judge: Judge | None,
@@ -110,12 +117,7 @@ def check_claim(
     windows' sentence vectors, in order."""
     specifics = claim_specifics(claim)
     terms = _terms(claim, specifics)
-    words = content_words(claim)
-    ranked = sorted(
-        range(len(windows)),
-        key=lambda i: closeness(claim_vector, words, vectors[i], windows[i].sentence, WORD_WEIGHT),
-        reverse=True,
-    )
+    ranked = nearest_first(claim, claim_vector, windows, vectors)
     complete = [i for i in ranked if all(held(s, windows[i].near, windows[i].wider) for s in specifics)]
     if complete:
         return _check_complete(claim, asked_as, [windows[i] for i in complete], terms, judge)

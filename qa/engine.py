@@ -159,8 +159,7 @@ class Newsdesk:
                                   understood=reading))
             return
         if is_yes_no(standalone):
-            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch,
-                             lambda claim, passage: judge(self.llm, claim, passage))
+            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch, self._judge)
             log.info("yes/no verdict: %s, %s (%s)", verdict.word, verdict.reason,
                      ", ".join(f"{c.label.value} by {c.decided_by}" for c in verdict.checks))
             text, citations = explain(verdict)
@@ -172,8 +171,7 @@ class Newsdesk:
             return
         premise = presupposed(standalone)
         if premise and not reading["unsupported_premises"]:
-            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch,
-                             lambda claim, passage: judge(self.llm, claim, passage))
+            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch, self._judge)
             if verdict.label is not Label.SUPPORTED:
                 log.info("the question takes for granted %r, which the articles do not bear out: %s", premise,
                          verdict.reason)
@@ -215,6 +213,10 @@ class Newsdesk:
             if isinstance(event, Finished):
                 return event.answer
         raise AssertionError("stream ended without an answer")
+
+    def _judge(self, claim: str, passage: str) -> Label:
+        """The answer model's label for one claim against one passage (loaded on first use)."""
+        return judge(self.llm, claim, passage)
 
     def _generate(self, messages: list[ChatMessage]) -> Generator[TextDelta, None, str]:
         """Streams the model's reply and returns it whole; a reply that is still spelling out the refusal is

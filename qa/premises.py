@@ -13,8 +13,7 @@ from typing import Callable, Iterable
 
 from qa.answer import Citation, Passage
 from qa.citations import citation, quoted
-from qa.claim_check import WORD_WEIGHT, Embed, windows_of
-from qa.evidence import closeness
+from qa.claim_check import Embed, nearest_first, windows_of
 from qa.lexical import content_words
 from qa.relative_dates import with_dates
 from qa.specifics import Holder, held, publication_day, specifics_of
@@ -49,8 +48,6 @@ def premise_refusal(question: str, premises: list[str], passages: list[Passage],
     if not windows:
         return text, []
     vectors = embed([question] + [w.sentence for w in windows])
-    words = content_words(question)
-    best = max(range(len(windows)), key=lambda i: closeness(vectors[0], words, vectors[i + 1], windows[i].sentence,
-                                                             WORD_WEIGHT))
+    best = nearest_first(question, vectors[0], windows, vectors[1:])[0]
     cited = citation(1, windows[best].passage, windows[best].sentence)
     return f"{text} What they say nearest to the question: {quoted(cited)}", [cited]
