@@ -10,23 +10,21 @@ dir the first time (about 10 minutes here); the seed questions run against the b
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import newsdesk  # noqa: F401  (sets the offline environment)
+from newsdesk.eval.corpus import store_for_articles
+from newsdesk.eval.metrics import percentile
+from newsdesk.eval.sets import EvalQuestion, load_set, select
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
+from newsdesk.settings import Settings, load_settings
+from newsdesk.store import open_store
+from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
 
-import newsdesk  # noqa: E402,F401
-from eval.corpus import store_for_articles  # noqa: E402
-from eval.metrics import percentile  # noqa: E402
-from eval.sets import EvalQuestion, load_set, select  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
-from ingest.sources import read_sources  # noqa: E402
-from newsdesk.settings import Settings, load_settings  # noqa: E402
-from newsdesk.store import open_store  # noqa: E402
-from qa.engine import Finished, Newsdesk, TextDelta, Turn  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 

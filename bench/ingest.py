@@ -12,22 +12,20 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import newsdesk  # noqa: E402,F401
-from ingest.chunking import embedding_text  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
-from ingest.sources import read_sources  # noqa: E402
-from newsdesk.articles import Article  # noqa: E402
-from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
-from newsdesk.sentences import split_sentences  # noqa: E402
-from newsdesk.settings import load_settings  # noqa: E402
-from newsdesk.store import open_store  # noqa: E402
+import newsdesk  # noqa: F401  (sets the offline environment)
+from newsdesk.ingest.chunking import embedding_text
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
+from newsdesk.articles import Article
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.sentences import split_sentences
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "multihop-rag" / "articles.jsonl"
 

@@ -80,8 +80,7 @@ def main() -> None:
     parser.add_argument("--default-model", action="store_true", help="use the default Qwen model, not SmolLM2")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO))
-    from qa.model_files import smollm2_path
+    from newsdesk.qa.model_files import smollm2_path
 
     exe = Path(sys.executable).with_name("newsdesk")
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as data_dir:

@@ -18,28 +18,26 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
 
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+import newsdesk  # noqa: F401  (sets the offline environment)
+from newsdesk.eval.corpus import store_for_articles
+from newsdesk.eval.metrics import chunk_is_relevant, evidence_recall, first_relevant_rank
+from newsdesk.eval.sets import load_set
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
+from newsdesk.qa.engine import Newsdesk
+from newsdesk.qa.reorder import FEATURES, MODEL_FILE, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance
+from newsdesk.qa.retrieval import cover_named_sources
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-import numpy as np  # noqa: E402
-from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-
-import newsdesk  # noqa: E402,F401
-from eval.corpus import store_for_articles  # noqa: E402
-from eval.metrics import chunk_is_relevant, evidence_recall, first_relevant_rank  # noqa: E402
-from eval.sets import load_set  # noqa: E402
-from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
-from newsdesk.settings import load_settings  # noqa: E402
-from newsdesk.store import open_store  # noqa: E402
-from qa.engine import Newsdesk  # noqa: E402
-from qa.reorder import FEATURES, MODEL_FILE, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance  # noqa: E402
-from qa.retrieval import cover_named_sources  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 FOLDS = 5
@@ -89,7 +87,7 @@ def with_model(columns: slice = slice(None)) -> Scorer:
 
 
 def trees_setting_on(model: Any, q: dict) -> np.ndarray:
-    """The product's choice with ``reorder_trees`` on (`qa.reorder.relevance`): these trees for several clauses,
+    """The product's choice with ``reorder_trees`` on (`newsdesk.qa.reorder.relevance`): these trees for several clauses,
     the blend for one."""
     return relevance(q["x"], q["parts"], SimpleNamespace(log_odds=model.decision_function))
 
@@ -154,7 +152,7 @@ def main() -> None:
     shipped_held_out = held_out(questions, trees, trees_setting_on)
     rows = [
         ("none (fused order)", scored(questions, lambda q: q["x"][:, 0])),
-        ("qa.reorder.WEIGHTS blend for every question", scored(questions, lambda q: q["x"][:, :6] @ fixed_blend)),
+        ("newsdesk.qa.reorder.WEIGHTS blend for every question", scored(questions, lambda q: q["x"][:, :6] @ fixed_blend)),
         ("logistic blend of the first 6 features",
          held_out(questions, blend, with_model(slice(0, 6)), slice(0, 6))["all"]),
         (f"trees, {len(FEATURES)} features, every question", held_out(questions, trees, with_model())["all"]),

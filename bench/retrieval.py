@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import resource
-import sys
 import time
 from collections import defaultdict
 from contextlib import nullcontext
@@ -27,21 +26,20 @@ from unittest.mock import patch
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+import newsdesk  # noqa: F401  (sets the offline environment)
+import newsdesk.qa.retrieval
+from newsdesk.eval.corpus import store_for_articles
+from newsdesk.eval.metrics import percentile
+from newsdesk.eval.run import evaluate_question, metrics_for
+from newsdesk.eval.sets import load_set
+from newsdesk.articles import Chunk
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.keyword_index import KeywordIndex
+from newsdesk.settings import Settings, load_settings
+from newsdesk.store import ArticleStore, open_store
+from newsdesk.qa.engine import Newsdesk, settle_loaded_objects
 
-import newsdesk  # noqa: E402,F401
-import qa.retrieval  # noqa: E402
-from eval.corpus import store_for_articles  # noqa: E402
-from eval.metrics import percentile  # noqa: E402
-from eval.run import evaluate_question, metrics_for  # noqa: E402
-from eval.sets import load_set  # noqa: E402
-from newsdesk.articles import Chunk  # noqa: E402
-from newsdesk.embedding import MiniLMEmbedding  # noqa: E402
-from newsdesk.keyword_index import KeywordIndex  # noqa: E402
-from newsdesk.settings import Settings, load_settings  # noqa: E402
-from newsdesk.store import ArticleStore, open_store  # noqa: E402
-from qa.engine import Newsdesk, settle_loaded_objects  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 COLUMNS = ["hits@4", "hits@10", "mrr@10", "map@10", "evidence_recall@10", "article_recall@10"]
@@ -129,7 +127,7 @@ def main() -> None:
         print("\n| configuration | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
         for name, changes, clause_picks in ABLATION:
             part = Newsdesk(mh.replace(**changes), desk.store, embed, no_llm)
-            with nullcontext() if clause_picks else patch.object(qa.retrieval, "PART_SCORE_SHARE", math.inf):
+            with nullcontext() if clause_picks else patch.object(newsdesk.qa.retrieval, "PART_SCORE_SHARE", math.inf):
                 r = metrics_for([evaluate_question(part, q, retrieval_only=True) for q in questions])["retrieval"]
             print(f"| {name} | " + " | ".join(f"{r[c]:.3f}" for c in ABLATION_COLUMNS) + " |", flush=True)
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.report import COLUMNS
-from eval.run import EvalError, read_results
+from newsdesk.eval.report import COLUMNS
+from newsdesk.eval.run import EvalError, read_results
 
 
 def _load(folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -7,8 +7,8 @@ import logging
 from pathlib import Path
 from typing import Sequence
 
-from ingest.pipeline import Ingestor
-from ingest.sources import read_sources
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
 from newsdesk.settings import Settings
 from newsdesk.store import open_store
 

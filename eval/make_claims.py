@@ -25,10 +25,10 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from ingest.sources import read_sources
+from newsdesk.ingest.sources import read_sources
 from newsdesk.articles import Article
 from newsdesk.sentences import split_sentences
-from qa.specifics import Kind, Specific, specifics_of
+from newsdesk.qa.specifics import Kind, Specific, specifics_of
 
 REPO = Path(__file__).resolve().parents[1]
 MULTIHOP = REPO.parent / "shared" / "eval" / "multihop-rag"

@@ -6,7 +6,7 @@ import sys
 import time
 from types import TracebackType
 
-from eval.run import QuestionResult
+from newsdesk.eval.run import QuestionResult
 
 
 class EvalProgress:

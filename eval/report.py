@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from eval.run import QuestionResult
+from newsdesk.eval.run import QuestionResult
 
 COLUMNS = [
     ("answers", "accuracy"), ("answers", "lenient_accuracy"), ("answers", "token_f1"),

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from eval.metrics import (
+from newsdesk.eval.metrics import (
     answer_correct,
     article_recall,
     average_precision,
@@ -25,10 +25,10 @@ from eval.metrics import (
     percentile,
     token_f1,
 )
-from eval.sets import FALSE_PREMISE_TYPE, EvalQuestion
+from newsdesk.eval.sets import FALSE_PREMISE_TYPE, EvalQuestion
 from newsdesk import failpoints
 from newsdesk.sentences import split_sentences
-from qa.engine import Newsdesk, Turn
+from newsdesk.qa.engine import Newsdesk, Turn
 
 log = logging.getLogger(__name__)
 RETRIEVAL_DEPTH = 10

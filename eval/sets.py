@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eval.metrics import normalise
+from newsdesk.eval.metrics import normalise
 
 UNANSWERABLE_TYPE = "null_query"
 FALSE_PREMISE_TYPE = "false_premise"  # a question resting on something the articles do not say: to be refused
+BUNDLED_SETS = Path(__file__).with_name("sets")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class EvalQuestion:
         """MultiHop-RAG's null queries and any question whose gold answer is 'Insufficient information.'"""
         return self.question_type in (UNANSWERABLE_TYPE, FALSE_PREMISE_TYPE) or \
             normalise(self.answer) == "insufficient information"
+
+
+def set_path(name: str) -> Path:
+    """A file path as given, or else the bundled set of that name (``seed``, ``claims``, ...), so that an installed
+    package can run its own sets without the repository."""
+    given = Path(name)
+    bundled = BUNDLED_SETS / f"{name}.jsonl"
+    return bundled if not given.exists() and bundled.exists() else given
 
 
 def load_set(path: str) -> tuple[list[EvalQuestion], list[str]]:

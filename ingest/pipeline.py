@@ -13,8 +13,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable
 
-from ingest.chunking import ArticleChunker, embedding_text
-from ingest.sources import Problem
+from newsdesk.ingest.chunking import ArticleChunker, embedding_text
+from newsdesk.ingest.sources import Problem
 from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk, stable_hash
 from newsdesk.embedding import MiniLMEmbedding

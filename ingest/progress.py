@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from types import TracebackType
 
-from ingest.pipeline import IngestReport
+from newsdesk.ingest.pipeline import IngestReport
 
 
 class IngestProgress:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
-from ingest.clean import clean_text
-from ingest.dates import normalise_date
-from ingest.web import FeedEntryProblem, feed_articles, fetch, looks_like_feed
+from newsdesk.ingest.clean import clean_text
+from newsdesk.ingest.dates import normalise_date
+from newsdesk.ingest.web import FeedEntryProblem, feed_articles, fetch, looks_like_feed
 from newsdesk.articles import Article
 
 TEXT_SUFFIXES = {".txt", ".md"}

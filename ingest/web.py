@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from ingest.clean import clean_text
+from newsdesk.ingest.clean import clean_text
 from newsdesk.articles import Article
 
 USER_AGENT = "Newsdesk/0.1 (+news ingestion)"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from qa.lexical import content_words
-from qa.publications import cited_publications
-from qa.specifics import Kind, specifics_of
+from newsdesk.qa.lexical import content_words
+from newsdesk.qa.publications import cited_publications
+from newsdesk.qa.specifics import Kind, specifics_of
 
 
 class Wanted(Enum):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from newsdesk.sentences import split_sentences
-from qa.answer import Citation, Passage
-from qa.lexical import content_words, specifics, support
-from qa.relative_dates import with_dates
+from newsdesk.qa.answer import Citation, Passage
+from newsdesk.qa.lexical import content_words, specifics, support
+from newsdesk.qa.relative_dates import with_dates
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _REFUSAL = re.compile(

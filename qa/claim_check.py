@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from newsdesk.sentences import split_sentences
-from qa.answer import Passage
-from qa.evidence import closeness
-from qa.judge import Label
-from qa.lexical import content_words, negated
-from qa.relative_dates import with_dates
-from qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.evidence import closeness
+from newsdesk.qa.judge import Label
+from newsdesk.qa.lexical import content_words, negated
+from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to support it without the model

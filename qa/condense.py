@@ -9,7 +9,7 @@ from typing import Sequence
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
-from qa.citations import strip_markers
+from newsdesk.qa.citations import strip_markers
 
 log = logging.getLogger(__name__)
 

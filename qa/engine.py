@@ -25,23 +25,23 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
-from qa.answer import Answer, Passage
-from qa.answer_kind import candidate, echoes, fits
-from qa.citations import cite, is_refusal, source_words, strip_markers
-from qa.condense import standalone_question
-from qa.evidence import select_evidence
-from qa.lexical import content_words, specifics, support
-from qa.llm import build_llm
-from qa.prompt import REFUSAL, build_messages, not_held_refusal, short_answer_messages
-from qa.publications import mentions
-from qa.query_analysis import read_question
-from qa.reorder import Trees, shipped_trees
-from qa.retrieval import NewsRetriever, chunk_from_node
-from qa.claim_check import check_json
-from qa.injection import without_instructions
-from qa.judge import Label, judge
-from qa.premises import premise_refusal, unsupported_premises
-from qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
+from newsdesk.qa.answer import Answer, Passage
+from newsdesk.qa.answer_kind import candidate, echoes, fits
+from newsdesk.qa.citations import cite, is_refusal, source_words, strip_markers
+from newsdesk.qa.condense import standalone_question
+from newsdesk.qa.evidence import select_evidence
+from newsdesk.qa.lexical import content_words, specifics, support
+from newsdesk.qa.llm import build_llm
+from newsdesk.qa.prompt import REFUSAL, build_messages, not_held_refusal, short_answer_messages
+from newsdesk.qa.publications import mentions
+from newsdesk.qa.query_analysis import read_question
+from newsdesk.qa.reorder import Trees, shipped_trees
+from newsdesk.qa.retrieval import NewsRetriever, chunk_from_node
+from newsdesk.qa.claim_check import check_json
+from newsdesk.qa.injection import without_instructions
+from newsdesk.qa.judge import Label, judge
+from newsdesk.qa.premises import premise_refusal, unsupported_premises
+from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
 

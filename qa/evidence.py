@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Callable
 
 from newsdesk.sentences import split_sentences
-from qa.answer import Passage
-from qa.lexical import content_words
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.lexical import content_words
 
 SENTENCES_PER_PASSAGE = 4
 TOTAL_SENTENCES = 6

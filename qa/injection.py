@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from newsdesk.sentences import split_sentences
-from qa.answer import Passage
+from newsdesk.qa.answer import Passage
 
 log = logging.getLogger(__name__)
 

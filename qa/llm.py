@@ -27,7 +27,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from pydantic import PrivateAttr
 
 from newsdesk.settings import Settings
-from qa.model_files import ModelFileError, default_gguf_path
+from newsdesk.qa.model_files import ModelFileError, default_gguf_path
 
 log = logging.getLogger(__name__)
 

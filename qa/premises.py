@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from qa.answer import Citation, Passage
-from qa.citations import citation, quoted
-from qa.claim_check import Embed, nearest_first, windows_of
-from qa.lexical import content_words
-from qa.relative_dates import with_dates
-from qa.specifics import Holder, held, publication_day, specifics_of
+from newsdesk.qa.answer import Citation, Passage
+from newsdesk.qa.citations import citation, quoted
+from newsdesk.qa.claim_check import Embed, nearest_first, windows_of
+from newsdesk.qa.lexical import content_words
+from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.specifics import Holder, held, publication_day, specifics_of
 
 
 def unsupported_premises(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
-from qa.answer import Passage
-from qa.relative_dates import with_dates
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.relative_dates import with_dates
 
 REFUSAL = "The articles don't say."
 

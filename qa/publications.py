@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from qa.lexical import content_words
+from newsdesk.qa.lexical import content_words
 
 # English-language news publications, as they are written; "The" is part of a name only where the rest alone is
 # a common word or a different publication ("The Times", "The Hindu"). Longer names win where they overlap.

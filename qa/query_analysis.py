@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from typing import Iterable
 
 from newsdesk.keyword_index import tokenize
-from qa.publications import publications_not_stored
+from newsdesk.qa.publications import publications_not_stored
 
 _SUFFIXES = re.compile(r"\s*(\||:| - | – ).*$")
 _MIN_ALIAS = 3

@@ -49,7 +49,7 @@ import numpy as np
 
 from newsdesk.articles import Chunk, article_of
 from newsdesk.keyword_index import KeywordIndex, QueryScores, tokenize
-from qa.query_analysis import Period
+from newsdesk.qa.query_analysis import Period
 
 RANK_SPAN = 30  # place feature: 1 - place / SPAN, falling by the same step at every place (fitted MRR@10 beat
 # 30 / (30 + place), whose steps shrink down the list: held-out halves 0.749 -> 0.759 and 0.738 -> 0.750)

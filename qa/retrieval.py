@@ -21,8 +21,8 @@ from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
-from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import Question, Trees, by_trees, features, reorder
+from newsdesk.qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
+from newsdesk.qa.reorder import Question, Trees, by_trees, features, reorder
 
 # A question naming a source and a day gets that source's best chunks from that day first, and one more slot
 # (MultiHop-RAG dev: temporal Hits@4 0.720 -> 0.817, all questions 0.812 -> 0.838); so does any period it names.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from qa.lexical import STOPWORDS, content_words
-from qa.places import ALIASES, PLACES
+from newsdesk.qa.lexical import STOPWORDS, content_words
+from newsdesk.qa.places import ALIASES, PLACES
 
 
 class Kind(Enum):

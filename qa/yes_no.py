@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from qa.answer import Citation, Passage
-from qa.citations import citation, quoted
-from qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
-from qa.judge import Label
-from qa.prompt import REFUSAL
+from newsdesk.qa.answer import Citation, Passage
+from newsdesk.qa.citations import citation, quoted
+from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
+from newsdesk.qa.judge import Label
+from newsdesk.qa.prompt import REFUSAL
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 # "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"

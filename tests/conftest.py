@@ -25,7 +25,7 @@ NETBLOCK = Path(__file__).resolve().parent / "netblock"
 sys.path.insert(0, str(NETBLOCK))
 import sitecustomize  # noqa: E402,F401  (blocks outside network access in this process too)
 
-from qa.model_files import smollm2_path  # noqa: E402
+from newsdesk.qa.model_files import smollm2_path  # noqa: E402
 
 
 @dataclass
@@ -41,7 +41,7 @@ class CliResult:
 def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     env.update(
-        PYTHONPATH=os.pathsep.join([str(NETBLOCK), str(REPO)]),
+        PYTHONPATH=str(NETBLOCK),
         NEWSDESK_DATA_DIR=str(data_dir),
         PYTHONUNBUFFERED="1",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.answer_kind import Wanted, candidate, echoes, fits, wanted
+from newsdesk.qa.answer_kind import Wanted, candidate, echoes, fits, wanted
 from tests.test_engine import desk_with
 
 TOLD = "“The meetings and contacts at the FM-level have been positive,” he told The Nation."

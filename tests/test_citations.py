@@ -1,9 +1,9 @@
 """Citation attachment and checking, on hand-made passages (no model needed: this is pure text logic)."""
 
 from newsdesk.articles import Chunk
-from qa.answer import Passage
+from newsdesk.qa.answer import Passage
 from newsdesk.sentences import split_sentences
-from qa.citations import cite, is_refusal, support
+from newsdesk.qa.citations import cite, is_refusal, support
 
 
 def passage(number: int, text: str, article_id: str = "a1", title: str = "Title") -> Passage:

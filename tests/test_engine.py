@@ -19,14 +19,14 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms import CustomLLM
 
-from ingest.pipeline import Ingestor
-from ingest.sources import read_sources
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn, settle_loaded_objects
-from qa.prompt import REFUSAL, SHORT_ANSWER_REQUEST, SYSTEM_PROMPT
+from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn, settle_loaded_objects
+from newsdesk.qa.prompt import REFUSAL, SHORT_ANSWER_REQUEST, SYSTEM_PROMPT
 
 
 class ScriptedLLM(CustomLLM):

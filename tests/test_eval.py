@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.compare import compare_runs
-from eval.metrics import average_precision, evidence_recall, lenient_correct, token_f1
-from eval.sets import FALSE_PREMISE_TYPE, load_set, select
-from eval.run import QuestionResult, metrics_for, summarise
+from newsdesk.eval.compare import compare_runs
+from newsdesk.eval.metrics import average_precision, evidence_recall, lenient_correct, token_f1
+from newsdesk.eval.sets import FALSE_PREMISE_TYPE, load_set, select
+from newsdesk.eval.run import QuestionResult, metrics_for, summarise
 from tests.conftest import REPO, SHARED, run_cli
 
 SEED_SET = REPO / "eval" / "sets" / "seed.jsonl"

@@ -2,8 +2,8 @@
 scores sentences by the words they share with the question keeps this pure text logic)."""
 
 from newsdesk.articles import Chunk
-from qa.answer import Passage
-from qa.evidence import select_evidence
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.evidence import select_evidence
 
 WORDS = ("ferry", "storm", "cancelled", "harbour", "council", "vote", "budget", "road")
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import clean_text
-from ingest.dates import normalise_date
-from ingest.sources import Problem, read_sources
+from newsdesk.ingest.clean import clean_text
+from newsdesk.ingest.dates import normalise_date
+from newsdesk.ingest.sources import Problem, read_sources
 from newsdesk.articles import Article
 from tests.conftest import SAMPLES, SEED_ARTICLE_ID
 

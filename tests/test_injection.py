@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from eval.metrics import normalise
+from newsdesk.eval.metrics import normalise
 from newsdesk.articles import Chunk
 from newsdesk.sentences import split_sentences
-from qa.answer import Passage
-from qa.injection import addresses_the_assistant, without_instructions
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.injection import addresses_the_assistant, without_instructions
 from tests.conftest import REPO, SHARED, run_cli
 
 CORPUS = REPO / "eval" / "sets" / "injected-articles.jsonl"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from eval.metrics import answer_correct, article_recall, first_relevant_rank, hits_at, mrr, normalise, percentile
+from newsdesk.eval.metrics import answer_correct, article_recall, first_relevant_rank, hits_at, mrr, normalise, percentile
 
 
 def test_normalise_drops_case_punctuation_and_articles() -> None:

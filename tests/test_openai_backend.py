@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from qa.llm import LlamaCppLLM
+from newsdesk.qa.llm import LlamaCppLLM
 from tests.conftest import free_port, run_cli
 
 

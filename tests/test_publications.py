@@ -1,8 +1,8 @@
 """Recognising the publications a question cites, and which of them the store holds nothing from."""
 
-from qa.prompt import not_held_refusal
-from qa.publications import cited_publications, mentions, publications_not_stored
-from qa.query_analysis import source_aliases
+from newsdesk.qa.prompt import not_held_refusal
+from newsdesk.qa.publications import cited_publications, mentions, publications_not_stored
+from newsdesk.qa.query_analysis import source_aliases
 
 
 def test_publications_are_found_where_they_stand_alone() -> None:

@@ -1,10 +1,10 @@
 """Relative dates resolved against the article's publication date, in the prompt and in the citation check."""
 
 from newsdesk.articles import Chunk
-from qa.answer import Passage
-from qa.citations import cite
-from qa.prompt import build_messages
-from qa.relative_dates import with_dates
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.citations import cite
+from newsdesk.qa.prompt import build_messages
+from newsdesk.qa.relative_dates import with_dates
 
 WEDNESDAY = "2023-10-04T09:00:00+00:00"
 

@@ -10,20 +10,20 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from ingest.pipeline import Ingestor
-from ingest.sources import read_sources
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex, _tokenized, tokenize
 from newsdesk.sentences import split_sentences
 from newsdesk.settings import load_settings
 from newsdesk.store import ArticleStore, open_store
-from qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
-from qa.reorder import (
+from newsdesk.qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
+from newsdesk.qa.reorder import (
     FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance, shipped_trees,
 )
-import qa.retrieval
-from qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
+import newsdesk.qa.retrieval
+from newsdesk.qa.retrieval import RRF_K, NewsRetriever, chunk_from_node, cover_named_sources, fuse
 from newsdesk.filters import RetrievalFilter
 from tests.conftest import SAMPLES, run_cli
 
@@ -452,7 +452,7 @@ def test_each_named_source_gets_its_best_chunk_for_each_clause(tmp_path: Path, m
     retrieved = island_retrieval(tmp_path, rows, top_k=3)
 
     assert retrieved()[:2] == ["herald-ferry", "herald-library"]
-    monkeypatch.setattr(qa.retrieval, "PART_SCORE_SHARE", 2.0)  # no clause pick can qualify
+    monkeypatch.setattr(newsdesk.qa.retrieval, "PART_SCORE_SHARE", 2.0)  # no clause pick can qualify
     assert retrieved()[0] == "herald-ferry" and "herald-library" not in retrieved()
 
 
@@ -476,7 +476,7 @@ def test_a_named_sources_second_chunk_for_a_clause_joins_the_candidates(
     retrieved = island_retrieval(tmp_path, rows, top_k=4)
 
     assert retrieved()[:3] == ["herald-ferry", "herald-plans", "herald-opening"]
-    monkeypatch.setattr(qa.retrieval, "PART_PICKS", 1)  # the best chunk per clause only
+    monkeypatch.setattr(newsdesk.qa.retrieval, "PART_PICKS", 1)  # the best chunk per clause only
     assert retrieved()[:2] == ["herald-ferry", "herald-plans"] and "herald-opening" not in retrieved()
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
-from qa.answer import Passage
-from qa.judge import Label
-from qa.lexical import negated
-from qa.premises import unsupported_premises
-from qa.specifics import Holder, Kind, held, specifics_of
-from qa.yes_no import claims_of, decide, explain, is_yes_no, presupposed, reported
+from newsdesk.qa.answer import Passage
+from newsdesk.qa.judge import Label
+from newsdesk.qa.lexical import negated
+from newsdesk.qa.premises import unsupported_premises
+from newsdesk.qa.specifics import Holder, Kind, held, specifics_of
+from newsdesk.qa.yes_no import claims_of, decide, explain, is_yes_no, presupposed, reported
 
 EMBED = MiniLMEmbedding().get_text_embedding_batch
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
-from qa.engine import Finished, Newsdesk, TextDelta, Turn
+from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
 
 MODEL = "newsdesk"
 

@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Re-ingesting an unchanged article does nothing; a changed one replaces its old version. A bad file is "
         "reported and skipped; the exit code is 1 if anything failed.",
     )
-    ingest.add_argument("paths", nargs="+", metavar="SOURCE", help="file, folder, http(s) URL of a page or feed, or - for stdin")
+    ingest.add_argument("paths", nargs="*", metavar="SOURCE", help="file, folder, http(s) URL of a page or feed, or - for stdin")
+    ingest.add_argument("--samples", action="store_true", help="also ingest the sample articles shipped with Newsdesk")
     ingest.add_argument("--source", default="", help="source name for articles that do not carry one (.txt, .md)")
     ingest.add_argument("--glob", help="inside folders, only files whose name matches, e.g. '*.jsonl'")
     ingest.add_argument("--field", action="append", default=[], metavar="NAME=KEY",
@@ -101,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         "overall and per question type. Results go to OUT/results.jsonl as each question finishes: the same command "
         "again resumes. OUT also gets metrics.json, report.md, report.html and plots.",
     )
-    evaluate.add_argument("target", nargs="+", metavar="SET.jsonl", help="the question set (or: compare RUN_A RUN_B)")
+    evaluate.add_argument("target", nargs="+", metavar="SET.jsonl",
+                          help="the question set: a .jsonl file or a bundled set's name (seed, claims, injected); "
+                          "or: compare RUN_A RUN_B")
     evaluate.add_argument("--articles", action="append", metavar="FILE",
                           help="ingest this file of articles (any ingest format; repeatable) into a store of its own "
                           "for the run (cached)")
@@ -141,11 +144,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.pipeline import Ingestor
-    from ingest.progress import IngestProgress
-    from ingest.sources import SourceOptions, parse_field_map, read_sources
+    from newsdesk.ingest.pipeline import Ingestor
+    from newsdesk.ingest.progress import IngestProgress
+    from newsdesk.ingest.sources import SourceOptions, parse_field_map, read_sources
     from newsdesk.store import open_store
 
+    from newsdesk.samples import SAMPLE_ARTICLES
+
+    paths = [*args.paths, *([str(SAMPLE_ARTICLES)] if args.samples else [])]
+    if not paths:
+        raise CliError("nothing to ingest: give files, folders, URLs or - for stdin (or --samples)")
     try:
         fields = parse_field_map(args.field)
     except ValueError as exc:
@@ -157,7 +165,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     with IngestProgress(enabled=not args.json) as progress:
-        report = ingestor.ingest(read_sources(args.paths, options), on_progress=progress.update)
+        report = ingestor.ingest(read_sources(paths, options), on_progress=progress.update)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -172,7 +180,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _newsdesk(settings: Settings) -> Any:
-    from qa.engine import Newsdesk
+    from newsdesk.qa.engine import Newsdesk
 
     return Newsdesk.from_settings(settings)
 
@@ -214,7 +222,7 @@ def retrieval_filter(sources: list[str] | None, since: str | None, until: str | 
     """--source/--since/--until as a RetrievalFilter; a date that cannot be read is a usage error."""
     from datetime import datetime, timezone
 
-    from ingest.dates import normalise_date
+    from newsdesk.ingest.dates import normalise_date
     from newsdesk.filters import RetrievalFilter
 
     def timestamp(flag: str, raw: str | None) -> int | None:
@@ -230,7 +238,7 @@ def retrieval_filter(sources: list[str] | None, since: str | None, until: str | 
 
 
 def _read_history(path: str) -> list[Any]:
-    from qa.engine import Turn
+    from newsdesk.qa.engine import Turn
 
     try:
         turns = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -242,7 +250,7 @@ def _read_history(path: str) -> list[Any]:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.web import serve
+    from newsdesk.ui.web import serve
 
     auth = None
     credentials = args.auth or os.environ.get("NEWSDESK_AUTH")
@@ -258,7 +266,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.compare import compare_runs, format_comparison
+    from newsdesk.eval.compare import compare_runs, format_comparison
 
     if args.target[0] == "compare":
         if len(args.target) != 3:
@@ -268,18 +276,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     if len(args.target) != 1:
         raise CliError("give one question set (or: newsdesk eval compare RUN_A RUN_B)")
-    return _run_eval(args, settings, Path(args.target[0]))
+    from newsdesk.eval.sets import set_path
+
+    return _run_eval(args, settings, set_path(args.target[0]))
 
 
 def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> int:
     import hashlib
     import subprocess
 
-    from eval.corpus import store_for_articles
-    from eval.progress import EvalProgress
-    from eval.report import format_metrics, write_report
-    from eval.run import RunFolder, run_eval
-    from eval.sets import load_set, select
+    from newsdesk.eval.corpus import store_for_articles
+    from newsdesk.eval.progress import EvalProgress
+    from newsdesk.eval.report import format_metrics, write_report
+    from newsdesk.eval.run import RunFolder, run_eval
+    from newsdesk.eval.sets import load_set, select
 
     try:
         questions, problems = load_set(str(set_path))
@@ -296,8 +306,11 @@ def _run_eval(args: argparse.Namespace, settings: Settings, set_path: Path) -> i
             settings = store_for_articles(settings, [Path(a) for a in args.articles])
         except FileNotFoundError as exc:
             raise CliError(str(exc)) from None
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parent).stdout.strip()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).resolve().parent).stdout.strip()
+    except OSError:  # no git: an installed package
+        commit = ""
     config = {
         "set": str(set_path.resolve()), "questions": len(questions), "sample": args.sample, "seed": args.seed,
         "types": args.types, "limit": args.limit, "retrieval_only": args.retrieval_only,
@@ -381,9 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    from eval.run import EvalError
+    from newsdesk.eval.run import EvalError
     from newsdesk.store import StoreError
-    from qa.llm import LLMError
+    from newsdesk.qa.llm import LLMError
 
     started = time.perf_counter()
     try:

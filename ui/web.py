@@ -1,4 +1,4 @@
-"""The web chat: a Gradio Blocks app over ``qa.engine.Newsdesk`` (streamed answers beside numbered source cards,
+"""The web chat: a Gradio Blocks app over ``newsdesk.qa.engine.Newsdesk`` (streamed answers beside numbered source cards,
 filters, follow-ups) and a Library tab over ``ingest/`` (list, search, remove, upload, ingest a URL or feed)."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any, Iterator
 
 import gradio as gr
 
-from ingest.pipeline import Ingestor
-from ingest.sources import SUPPORTED_SUFFIXES, SourceOptions, read_sources
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import SUPPORTED_SUFFIXES, SourceOptions, read_sources
 from newsdesk.filters import RetrievalFilter
-from qa.answer import Answer, Citation, Passage
-from qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
+from newsdesk.qa.answer import Answer, Citation, Passage
+from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, up
     import uvicorn
     from fastapi import FastAPI
 
-    from ui.api import build_router
+    from newsdesk.ui.api import build_router
 
     started = time.perf_counter()
     desk.llm  # noqa: B018  (loads the answer model now, not on the first question)

@@ -1,0 +1,5 @@
+"""The sample articles shipped inside the package, so that `newsdesk ingest --samples` works from an installed wheel."""
+
+from pathlib import Path
+
+SAMPLE_ARTICLES = Path(__file__).parent
