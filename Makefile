@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 chat: install
-	$(VENV)/bin/newsdesk ingest samples/
+	$(VENV)/bin/newsdesk ingest --samples
 	$(VENV)/bin/newsdesk chat
 
 browser-deps:
