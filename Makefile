@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # A CPU build of torch must be installed before anything that depends on torch, or pip pulls a CUDA build.
 TORCH_SOURCE := $(if $(wildcard /opt/wheels/torch-2.13.0*),--find-links /opt/wheels,--index-url https://download.pytorch.org/whl/cpu)
 
-.PHONY: install chat test test-fast browser-deps clean
+.PHONY: install chat test test-fast bench browser-deps clean
 
 install: $(STAMP)
 
@@ -31,6 +31,15 @@ test: install browser-deps
 
 test-fast: install
 	$(PY) -m pytest -m 'not slow and not browser'
+
+# Rewrites docs/benchmarks.md from fresh runs (about two hours; needs ../shared/eval/multihop-rag).
+bench: install
+	$(PY) bench/ingest.py --write-docs
+	$(PY) bench/retrieval.py --ablation --write-docs
+	$(PY) bench/reorder_fit.py --write-docs
+	$(PY) bench/quality.py --write-docs
+	$(PY) bench/answer.py --write-docs
+	$(PY) bench/load.py --default-model --write-docs
 
 clean:
 	rm -rf $(VENV)

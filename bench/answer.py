@@ -1,10 +1,14 @@
-"""Answer benchmark: the seed questions and a fixed 20-question MultiHop-RAG dev sample on the embedded model.
+"""Answer latency as a reader meets it: the seed questions (follow-ups included) and a fixed stratified sample of
+MultiHop-RAG dev questions of every type, each asked through ``Newsdesk.stream`` as the web chat asks it.
 
-    .venv/bin/python bench/answer.py [--data-dir DIR] [--articles ../shared/eval/multihop-rag/articles.jsonl]
+    .venv/bin/python bench/answer.py [--data-dir DIR] [--sample 30] [--write-docs]
 
-Per question: the answer prompt's tokens (processed + reused from llama.cpp's prompt cache; "-" where no answer
-was generated: yes/no questions are decided in code), time to first token, total seconds; then p50/p95 of both. The MultiHop-RAG articles are ingested into a cached eval store under the data
-dir the first time (about 10 minutes here); the seed questions run against the bundled samples.
+Per question: time until the sources are shown, until the first word of the answer, until the end (the short
+answer included), and every model call inside it (the answer, a refusal's second try, the short answer, a
+follow-up's rewrite, each claim put to the model) with its prompt tokens, processed and reused from llama.cpp's
+prompt cache. Then p50/p95 per group, over all questions and over those that reached the model. The MultiHop-RAG
+articles are ingested into a cached eval store under the data dir the first time (about 13 minutes here); the seed
+questions run against the bundled sample article. The answer model loads before the first question.
 """
 
 from __future__ import annotations
@@ -12,75 +16,167 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import newsdesk  # noqa: F401  (sets the offline environment)
 from newsdesk.eval.corpus import store_for_articles
 from newsdesk.eval.metrics import percentile
-from newsdesk.eval.sets import EvalQuestion, load_set, select
+from newsdesk.eval.sets import BUNDLED_SETS, EvalQuestion, load_set, select
 from newsdesk.ingest.pipeline import Ingestor
 from newsdesk.ingest.sources import read_sources
+from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
+from newsdesk.qa.llm import LlamaCppLLM
+from newsdesk.samples import SAMPLE_ARTICLES
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store import open_store
-from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
+from doc_section import Report
 
 REPO = Path(__file__).resolve().parents[1]
-
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 
 
-def run(desk: Newsdesk, questions: list[EvalQuestion], label: str, rows: list[tuple[float | None, float, bool]]) -> None:
-    for q in questions:
-        before = getattr(desk.llm, "last_timings", {})
-        started = time.perf_counter()
-        first = None
-        for event in desk.stream(q.question, [Turn(a, b) for a, b in q.history]):
-            if isinstance(event, TextDelta) and first is None:
-                first = time.perf_counter() - started
-            if isinstance(event, Finished):
-                answer = event.answer
-        total = time.perf_counter() - started
-        timings = getattr(desk.llm, "last_timings", {})
-        timings = timings if timings != before else {}  # unchanged: no answer was generated (yes/no, refusal)
-        prompt = f"{timings.get('prompt_n', 0) + timings.get('cache_n', 0)} ({timings.get('cache_n', 0)} cached)" if timings else "-"
-        print(f"{label:<5} {q.id:<10} prompt {prompt:<18} ttft {first if first is not None else float('nan'):6.2f}s "
-              f"total {total:6.2f}s  {'refused' if answer.refused else 'answered'}")
-        rows.append((first, total, bool(timings)))
+@dataclass
+class Call:
+    seconds: float
+    processed: int  # prompt tokens computed
+    reused: int  # prompt tokens taken from the prompt cache
+
+
+@dataclass
+class Timed:
+    group: str
+    id: str
+    sources: float
+    first_token: float | None
+    total: float
+    refused: bool
+    calls: list[Call] = field(default_factory=list)
+
+
+class CallLog:
+    """Times every model call while it is on, by wrapping the in-process model's two entry points."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+
+    def _record(self, started: float, timings: dict[str, Any]) -> None:
+        self.calls.append(Call(time.perf_counter() - started, int(timings.get("prompt_n", 0)),
+                               int(timings.get("cache_n", 0))))
+
+    def patches(self) -> list[Any]:
+        chat, stream_chat = LlamaCppLLM.chat, LlamaCppLLM.stream_chat
+        log = self
+
+        def timed_chat(llm: LlamaCppLLM, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            response = chat(llm, *args, **kwargs)
+            log._record(started, (response.raw or {}).get("timings") or {})
+            return response
+
+        def timed_stream(llm: LlamaCppLLM, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            started = time.perf_counter()
+            yield from stream_chat(llm, *args, **kwargs)
+            log._record(started, llm.last_timings)
+
+        return [patch.object(LlamaCppLLM, "chat", timed_chat), patch.object(LlamaCppLLM, "stream_chat", timed_stream)]
+
+
+def ask(desk: Newsdesk, q: EvalQuestion, group: str, log: CallLog) -> Timed:
+    log.calls = []
+    started = time.perf_counter()
+    sources = first = None
+    answer = None
+    for event in desk.stream(q.question, [Turn(a, b) for a, b in q.history]):
+        now = time.perf_counter() - started
+        if isinstance(event, SourcesFound) and sources is None:
+            sources = now
+        elif isinstance(event, TextDelta) and first is None:
+            first = now
+        elif isinstance(event, Finished):
+            answer = event.answer
+    total = time.perf_counter() - started
+    return Timed(group, q.id, sources if sources is not None else total, first, total,
+                 bool(answer and answer.refused), list(log.calls))
+
+
+def show(r: Timed) -> None:
+    first = "   -  " if r.first_token is None else f"{r.first_token:5.2f}s"
+    calls = ", ".join(f"{c.seconds:.1f}s ({c.processed}+{c.reused} cached)" for c in r.calls) or "none"
+    print(f"{r.group:<11} {r.id:<12} sources {r.sources:5.2f}s  first word {first}  total {r.total:5.2f}s  "
+          f"{'refused ' if r.refused else 'answered'}  model calls: {calls}", flush=True)
 
 
 def seed_desk(settings: Settings, folder: str) -> Newsdesk:
     seeded = settings.replace(data_dir=Path(folder))
-    store = open_store(seeded)
-    Ingestor.for_settings(seeded, store).ingest(read_sources([str(REPO / "samples")]))
+    Ingestor.for_settings(seeded, open_store(seeded)).ingest(read_sources([str(SAMPLE_ARTICLES)]))
     return Newsdesk.from_settings(seeded)
+
+
+def summary(rows: list[Timed]) -> list[object]:
+    def p(values: list[float], q: int) -> str:
+        return f"{percentile(values, q):.2f}" if values else "-"
+
+    firsts = [r.first_token for r in rows if r.first_token is not None]
+    totals, sources = [r.total for r in rows], [r.sources for r in rows]
+    prompts = [c.processed + c.reused for r in rows for c in r.calls]
+    return [len(rows), f"{p(sources, 50)} / {p(sources, 95)}", f"{p(firsts, 50)} / {p(firsts, 95)}",
+            f"{p(totals, 50)} / {p(totals, 95)}", f"{sum(len(r.calls) for r in rows) / max(len(rows), 1):.1f}",
+            f"{sum(prompts) / len(prompts):.0f}" if prompts else "-"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, help="where the cached MultiHop-RAG eval store lives")
     parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
+    parser.add_argument("--sample", type=int, default=30, help="MultiHop-RAG dev questions (stratified, seed 7)")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args()
+    report = Report("answer-latency", "Answer latency", args.write_docs)
     settings = load_settings({"data_dir": args.data_dir})
-    rows: list[tuple[float | None, float, bool]] = []
+    log = CallLog()
+    rows: list[Timed] = []
+    for timing in log.patches():
+        timing.start()
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
         desk = seed_desk(settings, folder)
-        started = time.perf_counter()
-        desk.llm  # noqa: B018
-        print(f"model load {time.perf_counter() - started:.1f}s")
-        seed, _ = load_set(str(REPO / "eval" / "sets" / "seed.jsonl"))
-        run(desk, seed, "seed", rows)
+        loading = time.perf_counter()
+        desk.llm  # noqa: B018  (the model loads here, not inside the first question)
+        print(f"model load {time.perf_counter() - loading:.1f}s")
+        seed, _ = load_set(str(BUNDLED_SETS / "seed.jsonl"))
+        for q in seed:
+            rows.append(ask(desk, q, "seed", log))
+            show(rows[-1])
     multihop, _ = load_set(str(SHARED / "questions.dev.jsonl"))
     mh_settings = store_for_articles(settings, [args.articles])
     mh_desk = Newsdesk(mh_settings, open_store(mh_settings), desk.embed_model, desk.llm)  # the loaded models, shared
-    run(mh_desk, select(multihop, sample=20, seed=7), "mhr", rows)
-    generated = [r for r in rows if r[2]]
-    print()
-    for name, group in (("all questions", rows), ("answers the model wrote", generated)):
-        ttft = [f for f, _, _ in group if f is not None]
-        totals = [t for _, t, _ in group]
-        print(f"{name}: {len(group)}; time to first token p50 {percentile(ttft, 50):.2f}s p95 {percentile(ttft, 95):.2f}s "
-              f"({len(group) - len(ttft)} without text: refused); total p50 {percentile(totals, 50):.2f}s "
-              f"p95 {percentile(totals, 95):.2f}s")
+    mh_desk.retrieve("warm-up: load the keyword index")
+    for q in select(multihop, sample=args.sample, seed=7):
+        rows.append(ask(mh_desk, q, q.question_type or "mhr", log))
+        show(rows[-1])
+
+    report.say(f"`Newsdesk.stream` as the web chat calls it, default models, {len(rows)} questions: the 13 seed "
+               f"questions and {args.sample} MultiHop-RAG dev questions (stratified sample, seed 7). Seconds, "
+               "p50 / p95; \"reached the model\": questions with at least one model call.")
+    report.say()
+    mh = [r for r in rows if r.group != "seed"]
+    groups = [("seed", [r for r in rows if r.group == "seed"]), ("MultiHop-RAG", mh),
+              *((f"MultiHop-RAG {t}", [r for r in mh if r.group == t]) for t in sorted({r.group for r in mh})),
+              ("all, reached the model", [r for r in rows if r.calls]),
+              ("all, answer written by the model", [r for r in rows if r.first_token is not None and r.calls])]
+    report.table(["questions", "n", "sources shown", "first word", "whole answer", "model calls each",
+                  "prompt tokens a call"], [[name, *summary(group)] for name, group in groups if group])
+    calls = [c for r in rows for c in r.calls]
+    if calls:
+        processed = sum(c.processed for c in calls)
+        report.say()
+        report.say(f"{len(calls)} model calls: {processed:,} prompt tokens computed and "
+                   f"{sum(c.reused for c in calls):,} reused from the prompt cache; "
+                   f"{sum(c.seconds for c in calls):.0f} s in the model of {sum(r.total for r in rows):.0f} s in all.")
+    report.write()
 
 
 if __name__ == "__main__":

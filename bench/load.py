@@ -1,6 +1,6 @@
 """Load test of the web chat: N concurrent chat sessions against `newsdesk chat` on 127.0.0.1 for a bounded time.
 
-    .venv/bin/python bench/load.py [--sessions 20] [--seconds 300] [--llm-gguf PATH | --default-model]
+    .venv/bin/python bench/load.py [--sessions 20] [--seconds 300] [--default-model] [--write-docs]
 
 Starts its own chat server (the fast SmolLM2 model unless --default-model) over a temporary store holding the
 bundled samples, drives it with gradio_client (one client per session, each asking questions in a loop), and
@@ -22,18 +22,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import newsdesk  # noqa: F401  (sets the offline environment)
+from newsdesk.eval.metrics import percentile
+from newsdesk.qa.model_files import smollm2_path
+from doc_section import Report
+
 QUESTIONS = [
     "Who is visiting Pakistan and when?",
     "Who was ousted through a Parliament vote?",
     "What did Ned Price say about the relationship?",
     "How many years of ties are being celebrated?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1)] if ordered else 0.0
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -78,14 +77,15 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--default-model", action="store_true", help="use the default Qwen model, not SmolLM2")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args()
-
-    from newsdesk.qa.model_files import smollm2_path
+    model_name = "Qwen2.5-Coder-1.5B (default)" if args.default_model else "SmolLM2-135M (test model)"
+    report = Report("load-qwen" if args.default_model else "load-smollm2", f"Load test, {model_name}", args.write_docs)
 
     exe = Path(sys.executable).with_name("newsdesk")
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as data_dir:
         env = {**os.environ, "NEWSDESK_DATA_DIR": data_dir}
-        subprocess.run([str(exe), "ingest", str(REPO / "samples")], env=env, check=True, capture_output=True)
+        subprocess.run([str(exe), "ingest", "--samples"], env=env, check=True, capture_output=True)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -111,16 +111,19 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
-            print(f"sessions            {args.sessions} for {args.seconds:.0f} s ({'Qwen' if args.default_model else 'SmolLM2'})")
-            print(f"requests done       {len(totals)}")
-            print(f"errors              {len(errors)}")
             for error in errors[:5]:
-                print(f"  {error}")
-            print(f"wait p50/p95        {percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s")
-            print(f"answer p50/p95      {percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s")
-            print(f"queue places seen   {min(ranks, default=0)}..{max(ranks, default=0)} (what a waiting client is told)")
-            print(f"answer mean         {statistics.mean(totals) if totals else 0:.1f} s")
-            print(f"server peak RSS     {peak_rss_mb(server.pid):.0f} MB")
+                print(f"error: {error}")
+            report.say(f"`newsdesk chat` on 127.0.0.1 with {model_name}, {args.sessions} concurrent sessions for "
+                       f"{args.seconds:.0f} s, each asking the seed questions in a loop; one generation at a time, "
+                       "the rest queue (wait: submitted → generation starts).")
+            report.say()
+            report.table(["answers", "errors", "wait p50 / p95", "answer p50 / p95", "answer mean",
+                          "queue places clients were told", "server peak RSS"], [[
+                len(totals), len(errors), f"{percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s",
+                f"{percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s",
+                f"{statistics.mean(totals) if totals else 0:.1f} s",
+                f"{min(ranks, default=0)}–{max(ranks, default=0)}", f"{peak_rss_mb(server.pid):,.0f} MB"]])
+            report.write()
         finally:
             server.terminate()
             server.wait(timeout=60)

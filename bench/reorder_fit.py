@@ -36,6 +36,7 @@ from newsdesk.store import open_store
 from newsdesk.qa.engine import Newsdesk
 from newsdesk.qa.reorder import FEATURES, MODEL_FILE, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance
 from newsdesk.qa.retrieval import cover_named_sources
+from doc_section import Report
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -121,7 +122,9 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=SHARED / "articles.jsonl")
     parser.add_argument("--questions", type=Path, default=SHARED / "questions.dev.jsonl")
     parser.add_argument("--write", action="store_true", help=f"train on all questions and save {MODEL_FILE.name}")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args()
+    report = Report("retrieval-held-out", "Retrieval quality held out: the reorders compared", args.write_docs)
 
     settings = store_for_articles(load_settings({"data_dir": args.data_dir}), [args.articles])
     embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)  # as the product: questions by ONNX
@@ -143,11 +146,11 @@ def main() -> None:
             "facts": q.evidence_facts,
             "type": q.question_type,
         })
-    print(f"{len(questions)} judged questions, {settings.reorder_depth} candidates each (and the article picks of "
-          f"the first {settings.article_expansion} candidate articles for questions of several clauses), features "
-          f"{FEATURES};")
-    print(f"each question scored by a model trained on the other {FOLDS - 1} fifths, averaged over {len(SHUFFLES)} "
-          "shuffles\n")
+    report.say(f"MultiHop-RAG dev, {len(questions)} judged questions, {settings.reorder_depth} candidates each (and the "
+               f"article picks of the first {settings.article_expansion} candidate articles for questions of several "
+               f"clauses), {len(FEATURES)} features. Each question is scored by a model trained on the other "
+               f"{FOLDS - 1} fifths, averaged over {len(SHUFFLES)} shuffles: what to expect on new questions.")
+    report.say()
     fixed_blend = np.array(WEIGHTS)
     shipped_held_out = held_out(questions, trees, trees_setting_on)
     rows = [
@@ -164,14 +167,15 @@ def main() -> None:
                      scored(questions, lambda q: relevance(q["x"], q["parts"], shipped))))
     except ValueError as stale:  # the features changed: --write replaces it
         print(f"(no row for the shipped model: {stale})\n")
-    print("| reorder | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
-    for name, m in rows:
-        print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in m.values()) + " |")
-    print("\nwith reorder_trees on, held out, by question type:\n")
-    print("| question type | n | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|---|")
-    for kind, m in sorted(shipped_held_out.items()):
-        n = len(questions) if kind == "all" else sum(q["type"] == kind for q in questions)
-        print(f"| {kind} | {n} | " + " | ".join(f"{v:.3f}" for v in m.values()) + " |")
+    columns = ["hits@4", "hits@10", "mrr@10", "evidence_recall@10"]
+    report.table(["reorder", *columns], [[name, *(f"{v:.3f}" for v in m.values())] for name, m in rows])
+    report.say()
+    report.say("With `reorder_trees` on (the default), held out, by question type:")
+    report.say()
+    report.table(["question type", "n", *columns], [
+        [kind, len(questions) if kind == "all" else sum(q["type"] == kind for q in questions),
+         *(f"{v:.3f}" for v in m.values())] for kind, m in sorted(shipped_held_out.items())])
+    report.write()
     if args.write:
         model = trees().fit(*training(questions))
         MODEL_FILE.write_text(json.dumps(Trees.saved_form(model), separators=(",", ":")) + "\n", encoding="utf-8")

@@ -28,6 +28,7 @@ import numpy as np
 
 import newsdesk  # noqa: F401  (sets the offline environment)
 import newsdesk.qa.retrieval
+from doc_section import Report
 from newsdesk.eval.corpus import store_for_articles
 from newsdesk.eval.metrics import percentile
 from newsdesk.eval.run import evaluate_question, metrics_for
@@ -106,7 +107,10 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=100_000, help="least size of the latency store")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--ablation", action="store_true", help="also print the ablation table (about 4 minutes)")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args()
+    quality = Report("retrieval-dev", "Retrieval quality, MultiHop-RAG dev (in-sample)", args.write_docs)
+    latency = Report("retrieval-latency", "Retrieval latency at 100k chunks", args.write_docs)
 
     settings = load_settings({"data_dir": args.data_dir})
     questions, _ = load_set(str(args.questions))
@@ -115,21 +119,27 @@ def main() -> None:
     mh = store_for_articles(settings, [args.articles])
     desk = Newsdesk(mh, open_store(mh), embed, no_llm)
     metrics = metrics_for([evaluate_question(desk, q, retrieval_only=True) for q in questions])
-    print(f"\nMultiHop-RAG dev, {desk.store.count():,} chunks (paper protocol, top 10 as stored)"
-          + ("; in-sample: the reorder's trees learnt from these questions (bench/reorder_fit.py holds them out)"
-             if settings.reorder_trees else ""))
-    print("| group | n | " + " | ".join(COLUMNS) + " |\n|---|---|" + "---|" * len(COLUMNS))
-    for name, group in [("all", metrics), *metrics["by_type"].items()]:
-        r = group["retrieval"]
-        print(f"| {name} | {r['n']} | " + " | ".join("-" if r[c] is None else f"{r[c]:.3f}" for c in COLUMNS) + " |")
+    quality.say(f"MultiHop-RAG dev, {desk.store.count():,} chunks (paper protocol, top 10 as stored)"
+                + ("; in-sample: the reorder's trees learnt from these questions (held out: the next table)"
+                   if settings.reorder_trees else "") + ":")
+    quality.say()
+    quality.table(["group", "n", *COLUMNS], [
+        [name, group["retrieval"]["n"], *("-" if group["retrieval"][c] is None else f"{group['retrieval'][c]:.3f}"
+                                          for c in COLUMNS)]
+        for name, group in [("all", metrics), *metrics["by_type"].items()]])
 
     if args.ablation:
-        print("\n| configuration | hits@4 | hits@10 | mrr@10 | evidence_recall@10 |\n|---|---|---|---|---|")
+        quality.say()
+        quality.say("Each part switched off in turn (settings, and the per-clause picks by their score threshold):")
+        quality.say()
+        rows = []
         for name, changes, clause_picks in ABLATION:
             part = Newsdesk(mh.replace(**changes), desk.store, embed, no_llm)
             with nullcontext() if clause_picks else patch.object(newsdesk.qa.retrieval, "PART_SCORE_SHARE", math.inf):
                 r = metrics_for([evaluate_question(part, q, retrieval_only=True) for q in questions])["retrieval"]
-            print(f"| {name} | " + " | ".join(f"{r[c]:.3f}" for c in ABLATION_COLUMNS) + " |", flush=True)
+            rows.append([name, *(f"{r[c]:.3f}" for c in ABLATION_COLUMNS)])
+        quality.table(["configuration", *ABLATION_COLUMNS], rows)
+    quality.write()
 
     big = copied_store(desk.store, mh, args.chunks)
     big_desk = Newsdesk(big, open_store(big), embed, no_llm)
@@ -143,9 +153,13 @@ def main() -> None:
         big_desk.retrieve(question)
         seconds.append(time.perf_counter() - started)
     ms = [s * 1000 for s in seconds]
-    print(f"\nretrieval latency, {big_desk.store.count():,} chunks, {len(ms)} questions: "
-          f"p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, max {max(ms):.0f} ms; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    latency.say(f"The whole `Newsdesk.retrieve` over {big_desk.store.count():,} chunks (the MultiHop-RAG corpus "
+                f"repeated under other ids), {len(ms)} dev questions after a warm-up, embedded store:")
+    latency.say()
+    latency.table(["p50", "p95", "max", "peak RSS"], [[
+        f"{percentile(ms, 50):.0f} ms", f"{percentile(ms, 95):.0f} ms", f"{max(ms):.0f} ms",
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"]])
+    latency.write()
 
 
 if __name__ == "__main__":
