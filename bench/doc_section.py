@@ -39,6 +39,7 @@ class Report:
     def __init__(self, name: str, title: str, write: bool) -> None:
         self.name, self.title, self.enabled = name, title, write
         self.lines: list[str] = []
+        self.measured = provenance()  # at the start: the code that runs, whatever is committed meanwhile
 
     def say(self, text: str = "") -> None:
         print(text, flush=True)
@@ -53,7 +54,7 @@ class Report:
     def write(self) -> None:
         if not self.enabled:
             return
-        body = "\n".join([f"<!-- bench:{self.name} -->", f"### {self.title}", "", provenance(), "",
+        body = "\n".join([f"<!-- bench:{self.name} -->", f"### {self.title}", "", self.measured, "",
                           *self.lines, f"<!-- /bench:{self.name} -->"])
         text = DOC.read_text(encoding="utf-8")
         pattern = re.compile(rf"<!-- bench:{re.escape(self.name)} -->.*?<!-- /bench:{re.escape(self.name)} -->", re.S)
