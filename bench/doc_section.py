@@ -27,8 +27,9 @@ def provenance() -> str:
     """Where figures come from: today's date, the commit (marked when the tree held other changes) and the command."""
     commit = _git("rev-parse", "--short", "HEAD") or "unknown commit"
     changed = [line for line in _git("status", "--porcelain").splitlines() if not line.endswith(DOC.name)]
-    command = shlex.join([".venv/bin/python", Path(sys.argv[0]).relative_to(REPO).as_posix() if Path(
-        sys.argv[0]).resolve().is_relative_to(REPO) else sys.argv[0], *sys.argv[1:]])
+    script = Path(sys.argv[0]).resolve()
+    shown = script.relative_to(REPO).as_posix() if script.is_relative_to(REPO) else sys.argv[0]
+    command = shlex.join([".venv/bin/python", shown, *sys.argv[1:]])
     return (f"Measured {datetime.date.today().isoformat()} at {commit}{' with uncommitted changes' if changed else ''}"
             f" by `{command}`.")
 
