@@ -159,6 +159,10 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
                     searched = "" if event.standalone_question == question else (
                         f'<p class="standalone">Searched for: <i>{html.escape(event.standalone_question)}</i></p>'
                     )
+                    if event.passages:  # what the reader waits for, until the first words replace it
+                        count = len(event.passages)
+                        chat[-1] = {"role": "assistant",
+                                    "content": f"*Reading {count} passage{'s' if count > 1 else ''}…*"}
                     yield "", chat, turns, searched + passage_cards(event.passages, "Reading these passages…")
                 elif isinstance(event, TextDelta):
                     text += event.text
