@@ -173,8 +173,12 @@ def test_seed_question_in_the_browser_with_default_model(seed_store: Path, brows
     try:
         page.goto(url)  # type: ignore[attr-defined]
         ask(page, "Who is visiting Pakistan and when?")
+        # while the model reads (seconds with this model), the answer bubble says so
+        page.locator("#chat").get_by_text(re.compile(r"Reading \d+ passages?…")).wait_for(  # type: ignore[attr-defined]
+            timeout=60_000)
         page.locator("#sources .answer-sources #source-1").wait_for(timeout=180_000)  # type: ignore[attr-defined]
         chat = page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+        assert "Reading" not in chat
         for fact in ("Robinson", "June 29", "July 2", "[1]"):
             assert fact in chat
         card = page.locator("#source-1").inner_text()  # type: ignore[attr-defined]
