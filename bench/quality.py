@@ -62,17 +62,16 @@ def main() -> None:
             if done.returncode:
                 sys.exit(f"{name}: newsdesk eval failed:\n{done.stderr[-3000:]}")
             metrics = json.loads(done.stdout)
-            answers, latency = metrics["answers"], metrics["latency"]
+            answers = metrics["answers"]
             by_type = metrics.get("by_type", {})
             rows.append([name, metrics["n"], *(figure(answers.get(c)) for c in COLUMNS),
-                         "; ".join(f"{t} {figure(m['answers'].get('accuracy'))}" for t, m in sorted(by_type.items())),
-                         f"{latency['p50_s']:.1f} / {latency['p95_s']:.1f}"])
+                         "; ".join(f"{t} {figure(m['answers'].get('accuracy'))}" for t, m in sorted(by_type.items()))])
             print(f"{name}: {' '.join(str(c) for c in rows[-1][1:])}", flush=True)
     report.say("`newsdesk eval` with the default models (Qwen2.5-Coder-1.5B, MiniLM), each set run fresh. "
                "Accuracy is strict, on the short answer; false_confirmation_rate is the share of questions whose "
-               "gold answer is \"No\" or a refusal that were answered \"Yes\" or as if true. Seconds p50 / p95.")
+               "gold answer is \"No\" or a refusal that were answered \"Yes\" or as if true. Latency: the next sections.")
     report.say()
-    report.table(["set", "n", *COLUMNS, "accuracy by question type", "seconds"], rows)
+    report.table(["set", "n", *COLUMNS, "accuracy by question type"], rows)
     report.say()
     report.say("Sets: " + "; ".join(f"{name} = `newsdesk eval {' '.join([SETS[name][0], *SETS[name][1]])}`"
                                     .replace(f"{REPO}/", "").replace(str(REPO.parent), "..") for name in chosen) + ".")
