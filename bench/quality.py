@@ -69,7 +69,8 @@ def main() -> None:
             print(f"{name}: {' '.join(str(c) for c in rows[-1][1:])}", flush=True)
     report.say("`newsdesk eval` with the default models (Qwen2.5-Coder-1.5B, MiniLM), each set run fresh. "
                "Accuracy is strict, on the short answer; false_confirmation_rate is the share of questions whose "
-               "gold answer is \"No\" or a refusal that were answered \"Yes\" or as if true. Latency: the next sections.")
+               "gold answer is \"No\" or a refusal that were answered \"Yes\" or as if true. Latency: the "
+               "answer latency section.")
     report.say()
     report.table(["set", "n", *COLUMNS, "accuracy by question type"], rows)
     report.say()
