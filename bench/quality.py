@@ -27,11 +27,13 @@ from doc_section import Report
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 ARTICLES = SHARED / "articles.jsonl"
+SEED_ARTICLE = SAMPLE_ARTICLES / "pakistan-us-partnership.txt"
 SETS: dict[str, tuple[str, list[str]]] = {
-    "seed": ("seed", ["--articles", str(SAMPLE_ARTICLES / "pakistan-us-partnership.txt")]),
-    "claims": ("claims", ["--articles", str(ARTICLES), "--articles", str(SAMPLE_ARTICLES / "pakistan-us-partnership.txt")]),
+    "seed": ("seed", ["--articles", str(SEED_ARTICLE)]),
+    "claims": ("claims", ["--articles", str(ARTICLES), "--articles", str(SEED_ARTICLE)]),
     "injected": ("injected", ["--articles", str(BUNDLED_SETS / "injected-articles.jsonl")]),
-    "multihop-100": (str(SHARED / "questions.dev.jsonl"), ["--articles", str(ARTICLES), "--sample", "100", "--seed", "7"]),
+    "multihop-100": (str(SHARED / "questions.dev.jsonl"),
+                     ["--articles", str(ARTICLES), "--sample", "100", "--seed", "7"]),
 }
 COLUMNS = ["accuracy", "yes_no_accuracy", "false_confirmation_rate", "refusal_accuracy", "false_refusal_rate",
            "citation_precision"]

@@ -28,7 +28,8 @@ TORCH_WHEELS = Path("/opt/wheels")  # a CPU build of torch, where the machine ha
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900) -> str:
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, \
+        f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
     return proc.stdout
 
 
@@ -37,8 +38,8 @@ def test_wheel_installs_into_a_fresh_venv_and_answers_outside_the_repo(tmp_path:
     source, wheels = tmp_path / "source", tmp_path / "wheels"  # a copy: no stale build/ folder can leak into the wheel
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "*.egg-info", "__pycache__", "test-artifacts", ".pytest_cache"))
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source), "-w", str(wheels)],
-         cwd=tmp_path)
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source),
+          "-w", str(wheels)], cwd=tmp_path)
     (wheel,) = wheels.glob("newsdesk-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names} == {"newsdesk", wheel.name.split("-py3")[0] + ".dist-info"}, \
@@ -58,7 +59,8 @@ def test_wheel_installs_into_a_fresh_venv_and_answers_outside_the_repo(tmp_path:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in install_env.items() if not k.startswith("NEWSDESK_")}
-    env.update(PYTHONPATH=str(NETBLOCK), NEWSDESK_DATA_DIR=str(tmp_path / "data"), NEWSDESK_LLM_GGUF=str(smollm2_path()))
+    env.update(PYTHONPATH=str(NETBLOCK), NEWSDESK_DATA_DIR=str(tmp_path / "data"),
+               NEWSDESK_LLM_GGUF=str(smollm2_path()))
     python, newsdesk = str(venv / "bin" / "python"), str(venv / "bin" / "newsdesk")
 
     where = _run([python, "-c", "import importlib.util, newsdesk.qa.engine as e; print(e.__file__); "
