@@ -8,9 +8,9 @@ seed article) that holds a name, place, number or date:
   which the sentence's own article does not hold (gold "No");
 - ``false_premise``: "Why did {source} report that {swapped sentence}?" (gold: refused, "Insufficient information.").
 
-Run from the repository root (it reads ``../shared/eval/multihop-rag`` and ``samples/``):
+Run in a checkout (it reads ``../shared/eval/multihop-rag`` beside it, and the sample article):
 
-    python -m eval.make_claims [--seed 7] [--facts 110] [--out eval/sets/claims.jsonl]
+    python -m newsdesk.eval.make_claims [--seed 7] [--facts 110] [--out eval/sets/claims.jsonl]
 
 The output is checked in. Questions read by hand and found bad are listed in ``DROPPED`` with the reason, and
 left out; see eval/README.md for the hand check.
@@ -29,10 +29,11 @@ from newsdesk.ingest.sources import read_sources
 from newsdesk.articles import Article
 from newsdesk.sentences import split_sentences
 from newsdesk.qa.specifics import Kind, Specific, specifics_of
+from newsdesk.samples import SAMPLE_ARTICLES
 
 REPO = Path(__file__).resolve().parents[1]
 MULTIHOP = REPO.parent / "shared" / "eval" / "multihop-rag"
-SEED_ARTICLE = REPO / "samples" / "pakistan-us-partnership.txt"
+SEED_ARTICLE = SAMPLE_ARTICLES / "pakistan-us-partnership.txt"
 # A sentence that opens with one of these leans on the sentences before it ("This means…", "But he…").
 _LEANING = {"this", "that", "these", "those", "it", "its", "but", "and", "so", "not", "although", "he", "she",
             "they", "his", "her", "their", "as", "at", "for", "in", "on", "while", "if", "when", "after", "with",
