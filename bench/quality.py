@@ -21,13 +21,12 @@ from pathlib import Path
 
 import newsdesk  # noqa: F401  (sets the offline environment)
 from newsdesk.eval.sets import BUNDLED_SETS
-from newsdesk.samples import SAMPLE_ARTICLES
+from newsdesk.samples import SEED_ARTICLE
 from doc_section import Report
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "eval" / "multihop-rag"
 ARTICLES = SHARED / "articles.jsonl"
-SEED_ARTICLE = SAMPLE_ARTICLES / "pakistan-us-partnership.txt"
 SETS: dict[str, tuple[str, list[str]]] = {
     "seed": ("seed", ["--articles", str(SEED_ARTICLE)]),
     "claims": ("claims", ["--articles", str(ARTICLES), "--articles", str(SEED_ARTICLE)]),

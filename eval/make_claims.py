@@ -29,11 +29,10 @@ from newsdesk.ingest.sources import read_sources
 from newsdesk.articles import Article
 from newsdesk.sentences import split_sentences
 from newsdesk.qa.specifics import Kind, Specific, specifics_of
-from newsdesk.samples import SAMPLE_ARTICLES
+from newsdesk.samples import SEED_ARTICLE
 
 REPO = Path(__file__).resolve().parents[1]
 MULTIHOP = REPO.parent / "shared" / "eval" / "multihop-rag"
-SEED_ARTICLE = SAMPLE_ARTICLES / "pakistan-us-partnership.txt"
 # A sentence that opens with one of these leans on the sentences before it ("This means…", "But he…").
 _LEANING = {"this", "that", "these", "those", "it", "its", "but", "and", "so", "not", "although", "he", "she",
             "they", "his", "her", "their", "as", "at", "for", "in", "on", "while", "if", "when", "after", "with",
