@@ -89,10 +89,12 @@ class Ingestor:
         started = time.perf_counter()
         seen: dict[str, str] = {}
         pending: list[_Pending] = []
+        written: list[str] = []
         stored = self.store.article_versions()
 
         def flush() -> None:
             self._write(pending, report)
+            written.extend(p.article.article_id for p in pending)
             pending.clear()
             report.seconds = time.perf_counter() - started
             if on_progress:
@@ -114,8 +116,8 @@ class Ingestor:
             if sum(len(p.chunks) for p in pending) >= self.embedder.embed_batch_size:
                 flush()
         flush()
-        if self.keyword_index is not None and report.chunks_written:
-            self.keyword_index.rebuild(self.store)
+        if self.keyword_index is not None and written:
+            self.keyword_index.update(self.store, written)
         return report
 
     def _fail(self, report: IngestReport, problem: Problem) -> None:

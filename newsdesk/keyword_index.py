@@ -1,52 +1,49 @@
-"""The keyword (BM25) index over the stored chunks, kept beside the store and rebuilt when ingestion changes it.
+"""The keyword (BM25) index over the stored chunks, kept beside the store and updated by each ingest with what it
+changed (``newsdesk.index_segments``: the segments on disk).
 
 Keyword search carries news questions where the small embedding model is vague: names, sources, numbers.
-Each chunk is indexed with its title and source, stemmed (Snowball), English stop words removed.
+Each chunk is indexed with its title and source, stemmed (Snowball), English stop words removed, and scored as
+bm25s scores it (Lucene's BM25, k1 1.5, b 0.75): the weights are computed when the segments are read, over the
+live chunks, so an index updated article by article scores and ranks exactly as one rebuilt from the store.
 
-Beside it, a copy of every chunk's sentence vectors (``ArticleStore.write_article``) in chunk order, as float16
-read through a memory map: the reorder reads the sentences of ~50 candidates a question, which Chroma hands out at
-~55 µs a vector (~28 ms a question by id) and this copy in well under a millisecond.
+Beside it, a copy of every chunk's sentence vectors (``ArticleStore.write_article``) as float16 read through a
+memory map: the reorder reads the sentences of ~50 candidates a question, which Chroma hands out at ~55 µs a
+vector (~28 ms a question by id) and this copy in well under a millisecond.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import json
 import logging
 import math
 import re
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import AbstractSet as Set, Any, Iterable, Sequence
+from typing import AbstractSet as Set, Any, Iterable, Iterator, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
+from newsdesk.index_segments import (
+    Segment, drop_unlisted, live_rows, merged, next_name, ragged_take, read_manifest, read_segment, write_manifest,
+    write_segment,
+)
 from newsdesk.sentences import split_sentences
 from newsdesk.store import ArticleStore, sentence_id
 
 log = logging.getLogger(__name__)
-_META = "newsdesk.json"
-_SENTENCES = "sentences.npy"  # every chunk's sentence vectors, chunk by chunk in the index's chunk order
-_SENTENCE_STARTS = "sentence-starts.npy"  # chunk row i's sentences are rows starts[i]:starts[i + 1]
-# the words of each chunk's sentences (``split_sentences`` of its text), as BM25 vocabulary columns: chunk row i's
-# sentences are sentences starts[i]:starts[i + 1], sentence j's distinct words words[word_starts[j]:word_starts[j + 1]]
-_WORDS = "sentence-words.npy"
-_WORD_STARTS = "sentence-word-starts.npy"
-_WORD_SENTENCE_STARTS = "sentence-word-chunk-starts.npy"
-_TEXT_HASHES = "chunk-text-hashes.npy"  # each chunk's text hash: the next rebuild keeps an unchanged chunk's vectors
-_ARRAYS = (_SENTENCE_STARTS, _WORDS, _WORD_STARTS, _WORD_SENTENCE_STARTS)  # an index folder without one is older
-
-
-def _bm25s():  # type: ignore[no-untyped-def]
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG via its own handler
-    return bm25s
+K1, B = 1.5, 0.75  # bm25s's defaults
+# An update adds a segment; past MAX_SEGMENTS of them, or once a quarter of the rows are dead (articles replaced
+# or removed since), the segments are merged into one, so a question never gathers postings from many files.
+MAX_SEGMENTS = 8
+MAX_DEAD_SHARE = 0.25
 
 
 @cache
@@ -179,35 +176,78 @@ class QueryScores:
 
 
 @dataclass(frozen=True)
-class _Loaded:
-    """The model with its chunk columns and word frequencies: replaced as one object, so a query running while
-    ingestion rebuilds the index never mixes two versions."""
+class _View:
+    """Every live chunk of the saved segments, rows in chunk-id order (the same rows however the segments were cut),
+    with their BM25 weights: replaced as one object, so a query running while an ingest updates the index never
+    mixes two versions."""
 
-    model: Any
+    segments: list[Segment]
     chunks: IndexedChunks
-    document_frequency: np.ndarray
-    sentences: np.ndarray  # float16, a row a sentence (memory-mapped)
-    sentence_starts: np.ndarray
-    words: np.ndarray  # the sentences' words (``_WORDS`` and the two after it; memory-mapped)
-    word_starts: np.ndarray
-    word_sentence_starts: np.ndarray
+    vocabulary: dict[str, int]  # word -> column
+    document_frequency: np.ndarray  # live chunks holding each column's word
+    weights: Any  # scipy CSC matrix, chunk rows x word columns: each word's BM25 weight in each chunk holding it
+    segment_of_row: np.ndarray
+    local_row: np.ndarray  # the row's place in its segment
 
     @classmethod
-    def of(cls, model: Any, meta: dict[str, list], folder: Path) -> "_Loaded":
-        # bm25s keeps one column of scores per vocabulary word: its length is the word's document frequency
-        frequency = np.diff(model.scores["indptr"]) if model is not None else np.zeros(0, dtype=np.int64)
-        sentences = np.load(folder / _SENTENCES, mmap_mode="r")
-        words = [np.load(folder / name, mmap_mode="r") for name in (_WORDS, _WORD_STARTS, _WORD_SENTENCE_STARTS)]
-        return cls(
-            model, IndexedChunks.from_meta(meta), frequency, sentences, np.load(folder / _SENTENCE_STARTS), *words
-        )
+    def of(cls, segments: list[Segment]) -> "_View":
+        live = live_rows(segments)
+        owner = np.concatenate([np.full(len(r), i, dtype=np.int32) for i, r in enumerate(live)] or [np.zeros(0, np.int32)])
+        local = np.concatenate(live or [np.zeros(0, np.int64)]).astype(np.int64)
+        ids = [segments[s].ids[r] for s, r in zip(owner.tolist(), local.tolist())]
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        owner, local = owner[order], local[order]
+        meta: dict[str, list] = {key: [] for key in ("ids", "sources", "published_ts")}
+        for s, r in zip(owner.tolist(), local.tolist()):
+            for key, values in meta.items():
+                values.append(getattr(segments[s], key)[r])
+        vocabulary = {w: column for column, w in enumerate(w for s in segments for w in s.words)}
+        document_frequency, weights = _bm25_weights(segments, owner, local, len(vocabulary))
+        return cls(segments, IndexedChunks.from_meta(meta), vocabulary, document_frequency, weights, owner, local)
+
+    def place(self, chunk_id: str) -> tuple[int, int] | None:
+        """Which segment holds a live chunk (its place in ``segments``), and its row there."""
+        row = self.chunks.rows.get(chunk_id)
+        if row is None:
+            return None
+        return int(self.segment_of_row[row]), int(self.local_row[row])
+
+    def scores(self, columns: list[int]) -> np.ndarray:
+        """Each chunk's BM25 score for a query of these word columns (a repeated word counts again, as in bm25s)."""
+        scores = np.zeros(len(self.chunks.ids), dtype=np.float32)
+        indptr, rows, data = self.weights.indptr, self.weights.indices, self.weights.data
+        for column in columns:
+            start, end = indptr[column], indptr[column + 1]
+            scores[rows[start:end]] += data[start:end]  # a chunk appears once in a column
+        return scores
 
 
-_NOT_LOADED = _Loaded(
-    None, IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), np.zeros(0),
-    np.zeros((0, 0), dtype=np.float16), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32),
-    np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
-)
+def _bm25_weights(segments: list[Segment], owner: np.ndarray, local: np.ndarray, width: int) -> tuple[np.ndarray, Any]:
+    """Document frequencies and the BM25 weight matrix of these rows (segment ``owner``, row ``local`` there)."""
+    offsets = np.cumsum([0] + [len(s.terms) for s in segments])
+    begins, ends = np.zeros(len(owner), dtype=np.int64), np.zeros(len(owner), dtype=np.int64)
+    for i, segment in enumerate(segments):
+        mine = owner == i
+        begins[mine] = offsets[i] + segment.term_starts[local[mine]]
+        ends[mine] = offsets[i] + segment.term_starts[local[mine] + 1]
+    positions, starts = ragged_take(begins, ends)
+    terms = np.concatenate([s.terms for s in segments] or [np.zeros(0, dtype=np.int32)])[positions]
+    counts = np.concatenate([s.term_counts for s in segments] or [np.zeros(0)])[positions].astype(np.float64)
+    rows = len(owner)
+    row = np.repeat(np.arange(rows), np.diff(starts))
+    length = np.bincount(row, weights=counts, minlength=rows)  # the chunk's words, repeats counted
+    frequency = np.bincount(terms, minlength=width)
+    average = float(length.mean()) if rows else 1.0
+    idf = np.log(1 + (rows - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
+    saturation = counts / (K1 * ((1 - B) + B * length[row] / average) + counts)
+    data = (idf[terms] * saturation).astype(np.float32)
+    matrix = sparse.csr_matrix((data, terms.astype(np.int32), starts), shape=(rows, width)).tocsc()
+    return frequency, matrix
+
+
+_EMPTY = _View([], IndexedChunks.from_meta({"ids": [], "sources": [], "published_ts": []}), {},
+               np.zeros(0, dtype=np.int64), sparse.csc_matrix((0, 0), dtype=np.float32),
+               np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
 
 
 def _tokenized(chunks: list[Chunk]) -> tuple[list[list[str]], list[list[list[str]]]]:
@@ -221,16 +261,14 @@ def _tokenized(chunks: list[Chunk]) -> tuple[list[list[str]], list[list[list[str
     return [head + [w for s in each for w in s] for head, each in zip(words, by_sentence)], by_sentence
 
 
-def _save_sentence_words(by_sentence: list[list[list[str]]], vocabulary: dict[str, int], folder: Path) -> None:
-    """Each sentence's distinct words as vocabulary columns, chunk by chunk (``_WORDS`` and the two after it)."""
-    flat = [s for each in by_sentence for s in each]
-    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
-    columns = np.fromiter((vocabulary[w] for s in flat for w in s), dtype=np.int64, count=int(lengths.sum()))
+def _distinct_columns(groups: list[list[str]], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each group's distinct words as vocabulary columns (ascending) with how often each occurs, and where each
+    group's columns begin (one entry more than the groups)."""
+    lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    columns = np.fromiter((vocabulary[w] for g in groups for w in g), dtype=np.int64, count=int(lengths.sum()))
     size = max(len(vocabulary), 1)
-    keys = np.unique(np.repeat(np.arange(len(flat)), lengths) * size + columns)  # sorted: sentence, then word
-    np.save(folder / _WORDS, (keys % size).astype(np.int32))
-    np.save(folder / _WORD_STARTS, np.searchsorted(keys // size, np.arange(len(flat) + 1)))
-    np.save(folder / _WORD_SENTENCE_STARTS, np.cumsum([0] + [len(each) for each in by_sentence], dtype=np.int64))
+    keys, counts = np.unique(np.repeat(np.arange(len(groups)), lengths) * size + columns, return_counts=True)
+    return (keys % size).astype(np.int32), counts.astype(np.int32), np.searchsorted(keys // size, np.arange(len(groups) + 1))
 
 
 def _text_hashes(chunks: list[Chunk]) -> np.ndarray:
@@ -240,49 +278,67 @@ def _text_hashes(chunks: list[Chunk]) -> np.ndarray:
     )
 
 
-def _previous_rows(folder: Path, ids: list[str], hashes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, Any]:
-    """For each chunk, where its sentences begin in the saved index's copy when that copy holds them (same id, same
-    text, as many sentences as its text splits into), else -1; with the copy (memory-mapped) or None."""
-    reusable = np.full(len(ids), -1, dtype=np.int64)
-    try:
-        saved_ids = json.loads((folder / _META).read_text(encoding="utf-8"))["ids"]
-        saved_hashes = np.load(folder / _TEXT_HASHES)
-        saved_starts = np.load(folder / _SENTENCE_STARTS)
-        vectors = np.load(folder / _SENTENCES, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
-        return reusable, None  # none saved, or by a version that kept no text hashes: every vector is read
-    if not len(saved_ids) == len(saved_hashes) == len(saved_starts) - 1:
-        return reusable, None  # files of two saves (another process renamed a new index in meanwhile)
-    saved_row = {chunk_id: row for row, chunk_id in enumerate(saved_ids)}
-    for row, chunk_id in enumerate(ids):
-        old = saved_row.get(chunk_id)
-        if old is None or saved_hashes[old] != hashes[row]:
-            continue
-        if saved_starts[old + 1] - saved_starts[old] == counts[row]:
-            reusable[row] = saved_starts[old]
-    return reusable, vectors
+def _segment_of(chunks: list[Chunk], vocabulary: dict[str, int], name: str, replaces: list[str],
+                store: ArticleStore, previous: _View) -> tuple[Segment, int]:
+    """A segment of these chunks, new words added to ``vocabulary``; with how many sentence vectors were read from
+    the store (the others are the previous index's copy of an unchanged chunk)."""
+    words, by_sentence = _tokenized(chunks)
+    added = []
+    for each in words:
+        for word in each:
+            if word not in vocabulary:
+                vocabulary[word] = len(vocabulary)
+                added.append(word)
+    terms, term_counts, term_starts = _distinct_columns(words, vocabulary)
+    sentences = [s for each in by_sentence for s in each]
+    sentence_words, _, sentence_word_starts = _distinct_columns(sentences, vocabulary)
+    counts = np.array([len(each) for each in by_sentence], dtype=np.int64)
+    hashes = _text_hashes(chunks)
+    ids = [c.chunk_id for c in chunks]
+    vectors, vector_starts, read = _sentence_vectors(store, ids, counts, hashes, previous)
+    arrays = {
+        "hashes": hashes, "terms": terms, "term_counts": term_counts, "term_starts": term_starts,
+        "sentences": vectors, "sentence_starts": vector_starts, "sentence_words": sentence_words,
+        "sentence_word_starts": sentence_word_starts,
+        "sentence_word_chunk_starts": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+    }
+    segment = Segment(name, ids, [c.source for c in chunks], [c.published_ts for c in chunks], replaces, added, arrays)
+    return segment, read
 
 
-def _save_sentences(store: ArticleStore, ids: list[str], counts: np.ndarray, hashes: np.ndarray, folder: Path,
-                    previous: Path) -> tuple[int, int]:
-    """The sentence vectors of these chunks (``counts`` sentences each, as their texts split), in their order
-    (``_SENTENCES``, ``_SENTENCE_STARTS``): rows the previous index copied for an unchanged chunk are taken from its
-    copy, the rest are read from the store (re-reading all 937,785 at 100k chunks took ~4 minutes, the bulk of a
-    rebuild after every ingest). Returns how many were saved and how many of them were read from the store."""
+def _sentence_vectors(store: ArticleStore, ids: list[str], counts: np.ndarray, hashes: np.ndarray,
+                      previous: _View) -> tuple[np.ndarray, np.ndarray, int]:
+    """These chunks' sentence vectors (``counts`` sentences each, as their texts split), chunk after chunk, with
+    where each chunk's begin: an unchanged chunk's (same id, same text, as many sentences) are copied from the
+    previous index, the rest read from the store (re-reading all 937,785 at 100k chunks took ~4 minutes). A store
+    may lack some; the starts count the rows there are. Also returns how many were read from the store."""
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    reusable, copy = _previous_rows(previous, ids, hashes, counts)
-    kept = reusable >= 0
-    matrix: np.ndarray | None = None
     filled = np.zeros(int(starts[-1]), dtype=bool)
-    if copy is not None and kept.any() and copy.shape[0]:
-        source = np.concatenate([np.arange(r, r + n) for r, n in zip(reusable[kept], counts[kept])])
-        target = np.concatenate([np.arange(s, s + n) for s, n in zip(starts[:-1][kept], counts[kept])])
-        matrix = np.zeros((len(filled), copy.shape[1]), dtype=np.float16)
-        matrix[target] = copy[source]
+    matrix: np.ndarray | None = None
+    reused: dict[int, tuple[list[int], list[int]]] = {}  # previous segment -> (our rows, its rows)
+    for row, chunk_id in enumerate(ids):
+        place = previous.place(chunk_id)
+        if place is None:
+            continue
+        number, local = place
+        segment = previous.segments[number]
+        same_sentences = segment.sentence_starts[local + 1] - segment.sentence_starts[local] == counts[row]
+        if segment.hashes[local] == hashes[row] and same_sentences:
+            mine, theirs = reused.setdefault(number, ([], []))
+            mine.append(row)
+            theirs.append(local)
+    for number, (mine, theirs) in reused.items():
+        segment = previous.segments[number]
+        source, _ = ragged_take(segment.sentence_starts[theirs], segment.sentence_starts[np.array(theirs) + 1])
+        target, _ = ragged_take(starts[mine], starts[np.array(mine) + 1])
+        if matrix is None:
+            matrix = np.zeros((len(filled), segment.sentences.shape[1]), dtype=np.float16)
+        matrix[target] = segment.sentences[source]
         filled[target] = True
     wanted = {
-        sentence_id(ids[row], n): int(starts[row]) + n for row in np.flatnonzero(~kept) for n in range(counts[row])
-    }  # sentence id -> its row in the copy
+        sentence_id(ids[row], n): int(starts[row]) + n
+        for row in range(len(ids)) for n in range(int(counts[row])) if not filled[starts[row] + n]
+    }  # sentence id -> its row
     read = 0
     for got, vectors in store.sentences_by_id(list(wanted)):
         if matrix is None:
@@ -291,11 +347,9 @@ def _save_sentences(store: ArticleStore, ids: list[str], counts: np.ndarray, has
         matrix[place] = vectors
         filled[place] = True
         read += len(got)
-    held = np.bincount(np.repeat(np.arange(len(ids)), counts)[filled], minlength=len(ids))  # a store may lack some
-    np.save(folder / _SENTENCES, matrix[filled] if matrix is not None else np.zeros((0, 0), dtype=np.float16))
-    np.save(folder / _SENTENCE_STARTS, np.concatenate([[0], np.cumsum(held)]).astype(np.int64))
-    np.save(folder / _TEXT_HASHES, hashes)
-    return int(filled.sum()), read
+    held = np.bincount(np.repeat(np.arange(len(ids)), counts)[filled], minlength=len(ids))
+    vectors = matrix[filled] if matrix is not None else np.zeros((0, 0), dtype=np.float16)
+    return vectors, np.concatenate([[0], np.cumsum(held)]).astype(np.int64), read
 
 
 class KeywordIndex:
@@ -303,42 +357,99 @@ class KeywordIndex:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._loaded = _NOT_LOADED
-        self._loaded_from: tuple[int, int, int] | None = None  # the saved index file it was read from or written as
-        self._checked: tuple[Any, ...] | None = None  # the store's and the saved index's marks when last found current
+        self._view = _EMPTY
+        self._loaded_from: tuple[int, int, int] | None = None  # the manifest it was read from or written as
+        self._checked: tuple[Any, ...] | None = None  # the store's and the manifest's marks when last found current
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time (two ingests at once must not both append to the same manifest)."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.folder.with_name(f".{self.folder.name}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def rebuild(self, store: ArticleStore) -> None:
-        """Index every chunk in the store and save it atomically (a reader never sees a half-written index)."""
+        """Index every chunk in the store as one segment and swap it in whole (a reader never sees a half-written
+        index); sentence vectors of unchanged chunks come from the saved index."""
+        with self._writing():
+            started = time.perf_counter()
+            previous = self._read_saved() or _EMPTY
+            chunks = store.all_chunks()
+            name = next_name([])
+            segment, read = _segment_of(chunks, {}, name, [], store, previous)
+            staging = self.folder.with_name(self.folder.name + ".new")
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            write_segment(staging, segment)
+            write_manifest(staging, [name])
+            old = self.folder.with_name(self.folder.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            if self.folder.exists():
+                self.folder.rename(old)
+            staging.rename(self.folder)
+            shutil.rmtree(old, ignore_errors=True)
+            self._use(_View.of([read_segment(self.folder, name)]))
+            log.info("keyword index: %d chunks indexed, %d sentence vectors copied (%d read from the store), in %.1fs",
+                     len(chunks), len(segment.sentences), read, time.perf_counter() - started)
+
+    def update(self, store: ArticleStore, article_ids: Iterable[str]) -> None:
+        """Re-index these articles as they now are in the store (changed, added or removed): a new segment of their
+        chunks that supersedes their old rows, in time proportional to them, not to the store. Segments are merged
+        when there are many, or many dead rows. With no index saved yet, or one of an older layout, rebuilds."""
+        articles = sorted(set(article_ids))
+        with self._writing():
+            names = read_manifest(self.folder)
+            segments = self._read(names) if names is not None else None
+            if segments is None:
+                names = None
+            else:
+                started = time.perf_counter()
+                vocabulary = {w: column for column, w in enumerate(w for s in segments for w in s.words)}
+                chunks = [c for article in articles for c in store.chunks_of(article)]
+                name = next_name(names)
+                segment, read = _segment_of(chunks, vocabulary, name, articles, store, _EMPTY)
+                write_segment(self.folder, segment)
+                segments.append(read_segment(self.folder, name))
+                write_manifest(self.folder, [s.name for s in segments])
+                if _needs_merge(segments):
+                    segments = [self._merge(segments)]
+                self._use(_View.of(segments))
+                log.info("keyword index: %d articles updated (%d chunks, %d sentence vectors read), %d segments, "
+                         "in %.2fs", len(articles), len(chunks), read, len(segments), time.perf_counter() - started)
+        if names is None:
+            self.rebuild(store)
+
+    def _merge(self, segments: list[Segment]) -> Segment:
         started = time.perf_counter()
-        chunks = store.all_chunks()
-        model = _bm25s().BM25()
-        words, by_sentence = _tokenized(chunks)
-        if chunks:
-            model.index(words, show_progress=False)
-        staging = self.folder.with_name(self.folder.name + ".new")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        if chunks:
-            model.save(str(staging), show_progress=False)
-        _save_sentence_words(by_sentence, model.vocab_dict if chunks else {}, staging)
-        meta = {
-            "ids": [c.chunk_id for c in chunks],
-            "sources": [c.source for c in chunks],
-            "published_ts": [c.published_ts for c in chunks],
-        }
-        counts = np.array([len(each) for each in by_sentence], dtype=np.int64)
-        sentences, read = _save_sentences(store, meta["ids"], counts, _text_hashes(chunks), staging, self.folder)
-        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
-        old = self.folder.with_name(self.folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.folder.exists():
-            self.folder.rename(old)
-        staging.rename(self.folder)
-        shutil.rmtree(old, ignore_errors=True)
-        self._loaded = _Loaded.of(model if chunks else None, meta, self.folder)
+        name = next_name([s.name for s in segments])
+        write_segment(self.folder, merged(segments, name))
+        write_manifest(self.folder, [name])
+        drop_unlisted(self.folder, [name])
+        log.info("keyword index: %d segments merged in %.1fs", len(segments), time.perf_counter() - started)
+        return read_segment(self.folder, name)
+
+    def _read(self, names: list[str]) -> list[Segment] | None:
+        try:
+            return [read_segment(self.folder, n) for n in names]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def _read_saved(self) -> _View | None:
+        """The saved index; None when there is none in this layout. A writer may merge segments between the
+        manifest being read and its segments: then the manifest is read again."""
+        for _ in range(3):
+            names = read_manifest(self.folder)
+            if names is None:
+                return None
+            segments = self._read(names)
+            if segments is not None:
+                return _View.of(segments)
+        return None
+
+    def _use(self, view: _View) -> None:
+        self._view = view
         self._loaded_from = self._saved_mark()
-        log.info("keyword index: %d chunks indexed, %d sentence vectors copied (%d read from the store), in %.1fs",
-                 len(chunks), sentences, read, time.perf_counter() - started)
 
     def ensure_current(self, store: ArticleStore) -> None:
         """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
@@ -347,52 +458,50 @@ class KeywordIndex:
         chunks). The store is counted only when its files or the saved index changed since the last check
         (``write_mark``): a count is a sixth of a question's retrieval time at 100k chunks."""
         mark = (store.write_mark(), self._saved_mark())
-        if self._loaded is not _NOT_LOADED and mark[0] is not None and mark == self._checked:
+        if self._view is not _EMPTY and mark[0] is not None and mark == self._checked:
             return
         self._load_current(store)
         self._checked = (mark[0], self._saved_mark())
 
     def _saved_mark(self) -> tuple[int, int, int] | None:
-        """The saved index's identity: a rebuild writes a new file (``rebuild`` renames a fresh folder in)."""
+        """The saved index's identity: every change writes a new manifest (renamed in)."""
         try:
-            st = (self.folder / _META).stat()
+            st = (self.folder / "index.json").stat()
         except OSError:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _load_current(self, store: ArticleStore) -> None:
         count = store.count()
-        loaded = self._loaded
         saved_mark = self._saved_mark()
-        if loaded is not _NOT_LOADED and len(loaded.chunks.ids) == count and saved_mark == self._loaded_from:
+        if self._view is not _EMPTY and len(self._view.chunks.ids) == count and saved_mark == self._loaded_from:
             return
         if saved_mark is not None:
-            saved = json.loads((self.folder / _META).read_text(encoding="utf-8"))
-            ids = saved.get("ids", [])
-            current = len(ids) == count and len(saved.get("published_ts", [])) == count
-            if current and all((self.folder / name).exists() for name in _ARRAYS):  # else saved by an older version
-                model = _bm25s().BM25.load(str(self.folder), show_progress=False) if ids else None
-                self._loaded = _Loaded.of(model, saved, self.folder)
-                self._loaded_from = saved_mark
+            view = self._read_saved()
+            if view is not None and len(view.chunks.ids) == count:
+                self._view, self._loaded_from = view, saved_mark
                 return
         self.rebuild(store)
 
     def sources(self) -> set[str]:
-        return set(self._loaded.chunks.source_names)
+        return set(self._view.chunks.source_names)
 
     def newest(self) -> int | None:
         """Publication time of the newest dated chunk (epoch seconds)."""
-        return self._loaded.chunks.newest
+        return self._view.chunks.newest
+
+    def _columns(self, view: _View, words: Iterable[str]) -> list[int]:
+        """The columns of the words some live chunk holds."""
+        columns = [view.vocabulary.get(w, -1) for w in words]
+        return [c for c in columns if c >= 0 and view.document_frequency[c] > 0]
 
     def score_all(self, query: str) -> QueryScores | None:
         """Every chunk's BM25 score for ``query``; None when the index is empty or the query has no indexed word."""
-        loaded = self._loaded
-        if loaded.model is None or not loaded.chunks.ids:
+        view = self._view
+        columns = self._columns(view, tokenize([query])[0])
+        if not view.chunks.ids or not columns:
             return None
-        tokens = [t for t in tokenize([query])[0] if t in loaded.model.vocab_dict]
-        if not tokens:
-            return None
-        return QueryScores(loaded.chunks, loaded.model.get_scores(tokens))
+        return QueryScores(view.chunks, view.scores(columns))
 
     def search(self, query: str, k: int, keep: RetrievalFilter | None = None) -> list[tuple[str, float]]:
         """Chunk ids and BM25 scores, best first; with ``keep``, only the chunks it allows."""
@@ -402,46 +511,53 @@ class KeywordIndex:
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of each of these chunks' sentences (a row a sentence); chunks without any (none stored, or
         not in the index) are left out."""
-        loaded = self._loaded
+        view = self._view
         found = {}
         for chunk_id in chunk_ids:
-            row = loaded.chunks.rows.get(chunk_id)
-            if row is not None and loaded.sentence_starts[row + 1] > loaded.sentence_starts[row]:
-                start, end = loaded.sentence_starts[row], loaded.sentence_starts[row + 1]
-                found[chunk_id] = np.asarray(loaded.sentences[start:end], dtype=np.float32)
+            place = view.place(chunk_id)
+            if place is None:
+                continue
+            segment, row = view.segments[place[0]], place[1]
+            start, end = segment.sentence_starts[row], segment.sentence_starts[row + 1]
+            if end > start:
+                found[chunk_id] = np.asarray(segment.sentences[start:end], dtype=np.float32)
         return found
 
     def best_sentence_shares(self, queries: Sequence[dict[str, float]], chunk_ids: Sequence[str]) -> np.ndarray:
         """For each query (tokenized word -> weight) and chunk, the largest share of the query's total word weight
         that one of the chunk's sentences holds: one row per query; 0 for a chunk the index does not hold. Read
-        from the words saved at the rebuild: tokenizing ~50 candidates' sentences at question time took ~17 ms."""
-        loaded = self._loaded
-        vocabulary = loaded.model.vocab_dict if loaded.model is not None else {}
-        known = np.array(sorted({vocabulary[w] for query in queries for w in query if w in vocabulary}), dtype=np.int64)
+        from the words saved with each segment: tokenizing ~50 candidates' sentences at question time took ~17 ms."""
+        view = self._view
+        known = np.array(sorted({view.vocabulary[w] for query in queries for w in query if w in view.vocabulary}),
+                         dtype=np.int64)
         weights = np.zeros((len(known), len(queries)))  # query word (in ``known``'s order) x query
         for j, query in enumerate(queries):
             for word, weight in query.items():
-                if word in vocabulary:
-                    weights[np.searchsorted(known, vocabulary[word]), j] = weight
+                if word in view.vocabulary:
+                    weights[np.searchsorted(known, view.vocabulary[word]), j] = weight
         shares = np.zeros((len(queries), len(chunk_ids)))
-        found, ranges, firsts = [], [], []  # chunks with sentences; their sentences' word starts; where each begins
+        found, counts, words, firsts = [], [], [], []  # chunks with sentences; their sentences' words; where each begins
         gathered = 0
         for i, chunk_id in enumerate(chunk_ids):
-            row = loaded.chunks.rows.get(chunk_id)
-            first, last = (loaded.word_sentence_starts[row : row + 2] if row is not None else (0, 0))
+            place = view.place(chunk_id)
+            if place is None:
+                continue
+            segment, row = view.segments[place[0]], place[1]
+            first, last = segment.sentence_word_chunk_starts[row : row + 2]
             if last > first:
+                starts = segment.sentence_word_starts[first : last + 1]
                 found.append(i)
                 firsts.append(gathered)
-                ranges.append(loaded.word_starts[first : last + 1])
+                counts.append(np.diff(starts))
+                words.append(segment.sentence_words[starts[0] : starts[-1]])
                 gathered += last - first
         if found and len(known):
-            counts = np.concatenate([np.diff(r) for r in ranges])  # words of each gathered sentence
-            words = np.concatenate([loaded.words[r[0] : r[-1]] for r in ranges])
-            sentence = np.repeat(np.arange(gathered), counts)
-            place = np.minimum(np.searchsorted(known, words), len(known) - 1)
-            hit = known[place] == words
+            flat = np.concatenate(words)
+            sentence = np.repeat(np.arange(gathered), np.concatenate(counts))
+            place_of = np.minimum(np.searchsorted(known, flat), len(known) - 1)
+            hit = known[place_of] == flat
             held = np.zeros((gathered, len(queries)))  # sentence x query: the weight of the query's words it holds
-            np.add.at(held, sentence[hit], weights[place[hit]])
+            np.add.at(held, sentence[hit], weights[place_of[hit]])
             shares[:, found] = np.maximum.reduceat(held, firsts, axis=0).T
         totals = np.array([sum(query.values()) for query in queries]).reshape(-1, 1)
         return np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0)
@@ -449,19 +565,24 @@ class KeywordIndex:
     def mentions(self, text: str) -> bool:
         """Some stored chunk has each of the text's words (not necessarily together): a name the collection never
         mentions is not; an empty index mentions nothing."""
-        loaded = self._loaded
+        view = self._view
         tokens = tokenize([text])[0]
-        return loaded.model is not None and bool(tokens) and all(t in loaded.model.vocab_dict for t in tokens)
+        return bool(tokens) and len(self._columns(view, tokens)) == len(tokens)
 
     def rarity(self, words: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each (tokenized) word over the indexed chunks; a word the index has never
         seen is as rare as a word in one chunk."""
-        loaded = self._loaded
-        total = max(len(loaded.chunks.ids), 1)
+        view = self._view
+        total = max(len(view.chunks.ids), 1)
         weights = {}
         for word in words:
-            column = loaded.model.vocab_dict.get(word, -1) if loaded.model is not None else -1
-            known = 0 <= column < len(loaded.document_frequency)
-            frequency = int(loaded.document_frequency[column]) if known else 1
+            column = view.vocabulary.get(word, -1)
+            frequency = int(view.document_frequency[column]) if column >= 0 else 1
             weights[word] = math.log((total + 1) / (max(frequency, 1) + 0.5))
         return weights
+
+
+def _needs_merge(segments: list[Segment]) -> bool:
+    rows = sum(len(s.ids) for s in segments)
+    live = sum(len(r) for r in live_rows(segments))
+    return len(segments) > MAX_SEGMENTS or (rows > 0 and (rows - live) / rows > MAX_DEAD_SHARE)

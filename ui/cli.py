@@ -372,7 +372,7 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     if len(missing) < len(args.ids):
         from newsdesk.keyword_index import KeywordIndex
 
-        KeywordIndex(settings.keyword_index_path).rebuild(store)
+        KeywordIndex(settings.keyword_index_path).update(store, set(args.ids) - set(missing))
     for article_id in missing:
         print(f"error: no article with id {article_id!r}; see: newsdesk articles list", file=sys.stderr)
     return EXIT_FAILED if missing else EXIT_OK

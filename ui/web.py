@@ -219,7 +219,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
         article_id = (article_id or "").strip()
         removed = desk.store.remove_article(article_id) if article_id else 0
         if removed:
-            desk.keyword_index.rebuild(desk.store)
+            desk.keyword_index.update(desk.store, [article_id])
         message = f"Removed {article_id} ({removed} chunks)." if removed else f"**error:** no article with id {article_id!r}."
         return message, library_rows(desk, search)
 

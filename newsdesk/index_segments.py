@@ -1,0 +1,173 @@
+"""The keyword index on disk: immutable segments listed by a manifest, so an ingest adds what it changed instead of
+re-indexing the store.
+
+A segment holds some chunks' words (vocabulary columns with their counts, not scores: BM25 weights depend on the
+whole collection and are computed when the segments are read), their text hashes, their sentences' vectors (float16)
+and their sentences' words. A segment also names the articles it replaces: rows of those articles in earlier
+segments are dead. The manifest (``index.json``, replaced atomically) lists the segments in order; the vocabulary
+is the concatenation of the words each segment added, so a word keeps its column for as long as the index lives.
+A merge writes the live rows of every segment as one and keeps the vocabulary, so nothing needs renumbering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from newsdesk.articles import article_of
+
+MANIFEST = "index.json"
+FORMAT = 2
+SEGMENTS = "segments"
+_META = "chunks.json"
+# arrays of a segment; "starts" arrays have one entry more than the rows they delimit
+_ARRAYS = (
+    "hashes",  # each chunk's text hash: a rebuild keeps an unchanged chunk's sentence vectors
+    "terms", "term_counts", "term_starts",  # chunk row i's distinct words (columns) and their counts
+    "sentences", "sentence_starts",  # chunk row i's sentence vectors (float16)
+    "sentence_words", "sentence_word_starts",  # sentence j's distinct words
+    "sentence_word_chunk_starts",  # chunk row i's sentences, as rows of sentence_word_starts
+)
+_MAPPED = frozenset({"sentences", "sentence_words"})  # the large ones, read through a memory map
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One immutable batch of indexed chunks (see the module docstring)."""
+
+    name: str
+    ids: list[str]
+    sources: list[str]
+    published_ts: list[int | None]
+    replaces: list[str]  # article ids whose rows in earlier segments this segment supersedes
+    words: list[str]  # the vocabulary words this segment added, in column order
+    arrays: dict[str, np.ndarray]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["arrays"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def ragged_take(begins: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The element positions of the ranges begins[i]:ends[i], one range after another, and where each begins in
+    that list (one entry more than the ranges): gathering rows of a ragged array without a Python loop."""
+    lengths = np.asarray(ends, dtype=np.int64) - np.asarray(begins, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    positions = np.repeat(np.asarray(begins, dtype=np.int64) - starts[:-1], lengths) + np.arange(starts[-1])
+    return positions, starts
+
+
+def write_segment(folder: Path, segment: Segment) -> None:
+    """Save a segment under ``folder``/segments, complete before its name appears (a staging folder renamed)."""
+    target = folder / SEGMENTS / segment.name
+    staging = target.with_name(segment.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in _ARRAYS:
+        np.save(staging / f"{name}.npy", segment.arrays[name])
+    meta = {"ids": segment.ids, "sources": segment.sources, "published_ts": segment.published_ts,
+            "replaces": segment.replaces, "words": segment.words}
+    (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
+    staging.rename(target)
+
+
+def read_segment(folder: Path, name: str) -> Segment:
+    path = folder / SEGMENTS / name
+    meta = json.loads((path / _META).read_text(encoding="utf-8"))
+    arrays = {n: np.load(path / f"{n}.npy", mmap_mode="r" if n in _MAPPED else None) for n in _ARRAYS}
+    return Segment(name, meta["ids"], meta["sources"], meta["published_ts"], meta["replaces"], meta["words"], arrays)
+
+
+def read_manifest(folder: Path) -> list[str] | None:
+    """The segment names, oldest first; None when there is no index here in this format (none yet, or an older
+    layout that must be rebuilt)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return list(manifest["segments"]) if manifest.get("format") == FORMAT else None
+
+
+def write_manifest(folder: Path, names: Sequence[str]) -> None:
+    staging = folder / (MANIFEST + ".new")
+    staging.write_text(json.dumps({"format": FORMAT, "segments": list(names)}), encoding="utf-8")
+    os.replace(staging, folder / MANIFEST)
+
+
+def next_name(names: Sequence[str]) -> str:
+    return f"{max((int(n) for n in names), default=0) + 1:08d}"
+
+
+def drop_unlisted(folder: Path, names: Sequence[str]) -> None:
+    """Delete segment folders the manifest no longer lists (merged, or left by a run that stopped half-way). A
+    reader that opened them keeps its memory maps; one that read the old manifest and finds a folder gone reads
+    the manifest again (``KeywordIndex``)."""
+    keep = set(names)
+    for path in (folder / SEGMENTS).iterdir() if (folder / SEGMENTS).exists() else ():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def live_rows(segments: Sequence[Segment]) -> list[np.ndarray]:
+    """Each segment's rows that no later segment replaces."""
+    replaced: set[str] = set()
+    live = []
+    for segment in reversed(segments):
+        alive = np.fromiter((article_of(i) not in replaced for i in segment.ids), dtype=bool, count=len(segment.ids))
+        live.append(np.flatnonzero(alive))
+        replaced.update(segment.replaces)
+    return live[::-1]
+
+
+def merged(segments: Sequence[Segment], name: str) -> Segment:
+    """The live rows of all segments as one segment, in segment order, with the whole vocabulary kept (columns do
+    not move, so nothing is renumbered)."""
+    live = live_rows(segments)
+    parts: dict[str, list[Any]] = {key: [] for key in ("ids", "sources", "published_ts")}
+    arrays: dict[str, list[np.ndarray]] = {key: [] for key in _ARRAYS}
+    for segment, rows in zip(segments, live):
+        for key in parts:
+            values = getattr(segment, key)
+            parts[key].extend(values[r] for r in rows)
+        for key, value in _taken_rows(segment, rows).items():
+            arrays[key].append(value)
+    joined = {key: _joined(key, values) for key, values in arrays.items()}
+    return Segment(name, parts["ids"], parts["sources"], parts["published_ts"], [],
+                   [w for s in segments for w in s.words], joined)
+
+
+def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """These chunk rows of a segment, every array cut to them (starts arrays begin at 0)."""
+    s = segment
+    terms, term_starts = ragged_take(s.term_starts[rows], s.term_starts[rows + 1])
+    vectors, sentence_starts = ragged_take(s.sentence_starts[rows], s.sentence_starts[rows + 1])
+    sentences, chunk_starts = ragged_take(s.sentence_word_chunk_starts[rows], s.sentence_word_chunk_starts[rows + 1])
+    words, word_starts = ragged_take(s.sentence_word_starts[sentences], s.sentence_word_starts[sentences + 1])
+    return {
+        "hashes": s.hashes[rows], "terms": s.terms[terms], "term_counts": s.term_counts[terms],
+        "term_starts": term_starts, "sentences": np.asarray(s.sentences[vectors]), "sentence_starts": sentence_starts,
+        "sentence_words": np.asarray(s.sentence_words[words]), "sentence_word_starts": word_starts,
+        "sentence_word_chunk_starts": chunk_starts,
+    }
+
+
+def _joined(key: str, values: list[np.ndarray]) -> np.ndarray:
+    """Arrays of consecutive row batches as one; a starts array continues from where the previous one ended."""
+    if not key.endswith("starts"):
+        widths = {v.shape[1] for v in values if v.ndim == 2 and len(v)}
+        if key == "sentences" and widths:  # a batch without sentences is saved as 0 x 0
+            values = [v for v in values if len(v)]
+        return np.concatenate(values) if values else np.zeros(0)
+    joined, offset = [np.zeros(1, dtype=np.int64)], 0
+    for value in values:
+        joined.append(value[1:] + offset)
+        offset += int(value[-1])
+    return np.concatenate(joined)

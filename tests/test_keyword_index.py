@@ -1,0 +1,149 @@
+"""The keyword index updated by segments: each ingest adds what it changed, and the result ranks exactly as an index
+rebuilt from the store at once, with bm25s's scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import newsdesk.keyword_index
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.index_segments import SEGMENTS, read_manifest, read_segment
+from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.sources import read_sources
+from newsdesk.keyword_index import KeywordIndex, _tokenized, tokenize
+from newsdesk.settings import Settings, load_settings
+from newsdesk.store import ArticleStore, open_store
+from tests.conftest import SAMPLES
+
+QUESTIONS = [
+    "Who is visiting Pakistan and when?", "ferry to Port Ellen cancelled by the storm", "Dunmore bridge traffic",
+    "harbour storm Coast Times", "quay masons Friday", "Kilbrannan", "State Department Ned Price", "zzz qqq",
+]
+
+
+def _article(article_id: str, title: str, source: str, day: int, text: str) -> str:
+    return json.dumps({"id": article_id, "title": title, "source": source,
+                       "published_at": f"2023-10-{day:02d}T09:00:00Z", "text": text}) + "\n"
+
+
+FIRST = [
+    _article("storm", "Storm closes harbour", "Coast Times", 2, "A storm closed the harbour at Port Ellen for three "
+             "days. The ferry to Port Ellen was cancelled. Fishermen stayed ashore."),
+    _article("bridge", "Bridge opens", "Valley Gazette", 7, "The new bridge in Dunmore opened to traffic on Tuesday, "
+             "a day after the storm. The mayor cut the ribbon."),
+]
+SECOND = [
+    _article("quay", "Quay mended", "Coast Times", 8, "Masons mended the quay. It reopened on Friday. Boats returned "
+             "to Port Ellen."),
+    _article("ferry", "Ferry returns", "Isle Post", 9, "The ferry returned to service on Friday after the storm. "
+             "Port Ellen welcomed it."),
+]
+THIRD = [  # bridge's text changes (its old words must go); a new article from a new source
+    _article("bridge", "Bridge opens", "Valley Gazette", 7, "The Kilbrannan bridge opened. Traffic crossed it at noon."),
+    _article("school", "School reopens", "Dunmore Herald", 10, "The school in Dunmore reopened after storm repairs."),
+]
+
+
+def _feed(folder: Path, name: str, lines: list[str]) -> str:
+    path = folder / f"{name}.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def _updated_store(tmp_path: Path) -> tuple[Settings, ArticleStore, KeywordIndex]:
+    """A store filled by three ingests and a removal, its index updated by each."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    ingestor = Ingestor(store, MiniLMEmbedding(), 200, 30, index)
+    ingestor.ingest(read_sources([_feed(tmp_path, "first", FIRST), str(SAMPLES)]))
+    ingestor.ingest(read_sources([_feed(tmp_path, "second", SECOND)]))
+    ingestor.ingest(read_sources([_feed(tmp_path, "third", THIRD)]))
+    store.remove_article("quay")
+    index.update(store, ["quay"])
+    return settings, store, index
+
+
+def _assert_same_index(one: KeywordIndex, other: KeywordIndex, chunk_ids: list[str]) -> None:
+    for question in QUESTIONS:
+        mine, theirs = one.score_all(question), other.score_all(question)
+        if theirs is None:
+            assert mine is None
+            continue
+        assert mine is not None and mine.chunks.ids == theirs.chunks.ids
+        assert np.array_equal(mine.scores, theirs.scores)  # bit for bit: the same sums in the same order
+        assert one.search(question, 5) == other.search(question, 5)
+    words = tokenize([" ".join(QUESTIONS)])[0]
+    assert one.rarity(words) == other.rarity(words)
+    queries = [{w: 1.0 for w in tokenize([q])[0]} for q in QUESTIONS]
+    assert np.array_equal(one.best_sentence_shares(queries, chunk_ids), other.best_sentence_shares(queries, chunk_ids))
+    mine, theirs = one.sentence_vectors(chunk_ids), other.sentence_vectors(chunk_ids)
+    assert sorted(mine) == sorted(theirs) and all(np.array_equal(mine[i], theirs[i]) for i in mine)
+    assert one.sources() == other.sources() and one.newest() == other.newest()
+    assert one.mentions("Kilbrannan") == other.mentions("Kilbrannan")
+
+
+def test_an_index_updated_by_each_ingest_ranks_exactly_as_one_rebuilt_from_the_store(tmp_path: Path) -> None:
+    settings, store, index = _updated_store(tmp_path)
+    assert len(read_manifest(settings.keyword_index_path) or []) == 4  # a segment an update: nothing rebuilt
+    whole = KeywordIndex(tmp_path / "rebuilt")
+    whole.rebuild(store)
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    ids = [c.chunk_id for c in store.all_chunks()] + ["gone#0"]
+    _assert_same_index(reader, whole, ids)
+    _assert_same_index(index, whole, ids)  # the writer's own view too
+    assert reader.search("Kilbrannan", 3)[0][0] == "bridge#0"
+    assert not reader.search("ribbon mayor", 3)  # the bridge's old text is gone
+    assert not any(i.startswith("quay#") for i, _ in reader.search("quay masons", 5))  # removed
+    assert reader.mentions("Kilbrannan") and not reader.mentions("ribbon")
+
+
+def test_segments_are_merged_once_many_and_the_merge_changes_no_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsdesk.keyword_index, "MAX_SEGMENTS", 2)
+    settings, store, index = _updated_store(tmp_path)
+    names = read_manifest(settings.keyword_index_path) or []
+    assert len(names) == 2  # the third segment merged all three; the removal added one
+    assert sorted(p.name for p in (settings.keyword_index_path / SEGMENTS).iterdir()) == sorted(names)
+    merged = read_segment(settings.keyword_index_path, names[0])
+    assert len(merged.ids) == len(set(merged.ids))  # dead rows (bridge's old chunk) left behind
+    whole = KeywordIndex(tmp_path / "rebuilt")
+    whole.rebuild(store)
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    _assert_same_index(reader, whole, [c.chunk_id for c in store.all_chunks()])
+
+
+def test_scores_are_those_bm25s_gives(tmp_path: Path) -> None:
+    """The weights are computed when the segments are read, as bm25s computes them when it indexes."""
+    import bm25s
+
+    settings, store, index = _updated_store(tmp_path)
+    chunks = store.all_chunks()
+    model = bm25s.BM25()
+    model.index(_tokenized(chunks)[0], show_progress=False)
+    for question in QUESTIONS[:-1]:
+        tokens = [t for t in tokenize([question])[0] if t in model.vocab_dict]
+        theirs = dict(zip([c.chunk_id for c in chunks], model.get_scores(tokens)))
+        ours = index.score_all(question)
+        assert ours is not None
+        np.testing.assert_allclose(ours.scores, [theirs[i] for i in ours.chunks.ids], rtol=1e-6)
+
+
+def test_an_index_saved_in_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    Ingestor(store, MiniLMEmbedding(), 200, 30, None).ingest(read_sources([_feed(tmp_path, "first", FIRST)]))
+    old = settings.keyword_index_path
+    old.mkdir(parents=True)
+    (old / "newsdesk.json").write_text('{"ids": []}')  # the single-file layout's metadata
+    index = KeywordIndex(old)
+    index.update(store, ["storm"])
+    assert read_manifest(old) == ["00000001"] and not (old / "newsdesk.json").exists()
+    assert index.search("harbour storm", 1)[0][0] == "storm#0"
