@@ -184,15 +184,21 @@ def _follow(options: SourceOptions) -> Callable[[str], Article]:
 
 
 def _from_feed(data: bytes, origin: str, options: SourceOptions) -> Iterator[Article | Problem]:
-    follow = _follow(options) if options.follow_links else None
     try:
-        for item in feed_articles(data, origin, options.source, follow):
-            if isinstance(item, FeedEntryProblem):
-                yield Problem(origin, f"entry {item.number}: {item.reason}")
-            else:
-                yield item
+        yield from feed_items(data, origin, options)
     except ValueError as exc:
         yield Problem(origin, str(exc))
+
+
+def feed_items(data: bytes, origin: str, options: SourceOptions) -> Iterator[Article | Problem]:
+    """A feed's entries as articles, an entry that cannot be one as a Problem; raises ValueError for a document
+    that is not a feed."""
+    follow = _follow(options) if options.follow_links else None
+    for item in feed_articles(data, origin, options.source, follow):
+        if isinstance(item, FeedEntryProblem):
+            yield Problem(origin, f"entry {item.number}: {item.reason}")
+        else:
+            yield item
 
 
 def _article_or_problem(path: str, line: int | None, build: Callable[[], Article]) -> Article | Problem:

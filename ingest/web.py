@@ -25,17 +25,29 @@ class Fetched:
     url: str  # after redirects
     body: bytes
     content_type: str
+    status: int = 200  # 304: unchanged since the ETag or date asked with (the body is empty)
+    etag: str = ""  # the validators to ask with next time
+    last_modified: str = ""
 
 
-def fetch(url: str, timeout: float) -> Fetched:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+def fetch(url: str, timeout: float, etag: str = "", last_modified: str = "") -> Fetched:
+    """The document at ``url``; given the validators of a previous fetch, a 304 when it has not changed since."""
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(MAX_DOWNLOAD_BYTES + 1)
             if len(body) > MAX_DOWNLOAD_BYTES:
                 raise FetchError(f"larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; not an article page")
-            return Fetched(response.geturl(), body, response.headers.get("Content-Type", ""))
+            return Fetched(response.geturl(), body, response.headers.get("Content-Type", ""), 200,
+                           response.headers.get("ETag", ""), response.headers.get("Last-Modified", ""))
     except urllib.error.HTTPError as exc:
+        if exc.code == 304 and (etag or last_modified):
+            return Fetched(url, b"", "", 304, etag, last_modified)
         raise FetchError(f"HTTP {exc.code} {exc.reason}; check the URL") from None
     except (socket.timeout, TimeoutError):
         raise FetchError(f"timed out after {timeout:g} s; the server did not answer (retry, or raise --timeout)") from None

@@ -104,6 +104,16 @@ class Settings:
             " against 0.752; README, Measured figures)."
         ),
     )
+    feeds: tuple[str, ...] = field(
+        default=(),
+        metadata=_doc("RSS/Atom feed URLs that `newsdesk watch` and the web chat follow (environment: separated by"
+                      " commas or spaces).", shapes_answers=False),
+    )
+    watch_every: str = field(
+        default="15m",
+        metadata=_doc("How often a followed feed is polled (30s, 15m, 1h); a failing one is retried later and"
+                      " later, up to six hours.", shapes_answers=False),
+    )
     upload_max_mb: int = field(
         default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB.", shapes_answers=False)
     )
@@ -121,6 +131,11 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def feed_state_path(self) -> Path:
+        """What each followed feed's last poll found (``newsdesk.ingest.watch``)."""
+        return self.data_dir / "feeds.json"
 
     @property
     def keyword_index_path(self) -> Path:
@@ -143,6 +158,9 @@ class SettingsError(ValueError):
 def _coerce(name: str, raw: Any, origin: str) -> Any:
     """Turn a config-file or environment value into the field's type, or say where it was wrong."""
     kind = {f.name: f.type for f in fields(Settings)}[name]
+    if "tuple" in str(kind):  # a TOML list, or words separated by commas or spaces
+        items = raw if isinstance(raw, (list, tuple)) else str(raw or "").replace(",", " ").split()
+        return tuple(str(item).strip() for item in items if str(item).strip())
     if raw is None or raw == "":
         return None if "None" in str(kind) else raw
     try:

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -90,8 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     chat.add_argument("--auth", help="USER:PASSWORD required to use the chat and its API (env NEWSDESK_AUTH); "
                       "needed to bind beyond 127.0.0.1")
+    chat.add_argument("--watch", action="append", default=[], metavar="FEED_URL",
+                      help="also follow this feed while serving, as newsdesk watch does (repeatable; the feeds "
+                      "setting adds its own)")
     _common(chat)
     _llm_options(chat)
+
+    watch = commands.add_parser(
+        "watch",
+        help="follow RSS/Atom feeds, storing new and edited entries",
+        description="Poll feeds every --every, asking only for what changed since the last poll (ETag / "
+        "Last-Modified). New and edited entries are stored as ingest stores them, unchanged ones skipped, and the "
+        "index updated with them alone. A failing feed is reported and retried later and later (up to 6 h) "
+        "without stopping the others; what each feed's last poll found is kept in DATA_DIR/feeds.json. Runs until "
+        "Ctrl-C; --once polls every feed once and exits, 1 if any failed (e.g. from cron).",
+    )
+    watch.add_argument("feeds", nargs="*", metavar="FEED_URL", help="http(s) URL of an RSS or Atom feed; the feeds "
+                       "setting (config.toml: feeds = [...], or NEWSDESK_FEEDS) adds its own")
+    watch.add_argument("--every", help="how often each feed is polled: 30s, 15m, 1h (default: the watch_every "
+                       "setting, 15m)")
+    watch.add_argument("--once", action="store_true", help="poll every feed once, whatever its back-off, and exit")
+    watch.add_argument("--source", default="", help="source name for entries of a feed that names none")
+    watch.add_argument("--follow-links", action="store_true", help="fetch and extract each entry's linked page")
+    watch.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each URL (default 20)")
+    watch.add_argument("--json", action="store_true", help="print each poll's result as a line of JSON")
+    _common(watch)
 
     evaluate = commands.add_parser(
         "eval",
@@ -261,7 +285,59 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         auth = (user, password)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         raise CliError(f"binding {args.host} exposes the chat to the network; add --auth USER:PASSWORD")
-    serve(_newsdesk(settings), host=args.host, port=args.port, auth=auth, upload_max_mb=settings.upload_max_mb)
+    from newsdesk.ingest.sources import SourceOptions
+
+    desk = _newsdesk(settings)
+    feeds = [*args.watch, *settings.feeds]
+    watcher = _watcher(settings, feeds, None, desk.store, SourceOptions()) if feeds else None
+    serve(desk, host=args.host, port=args.port, auth=auth, upload_max_mb=settings.upload_max_mb, watcher=watcher)
+    return EXIT_OK
+
+
+def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any, options: Any) -> Any:
+    """The watcher of these feeds, after checking what the operator gave."""
+    from newsdesk.ingest.pipeline import Ingestor
+    from newsdesk.ingest.watch import Watcher, parse_duration
+
+    not_urls = [f for f in feeds if not f.startswith(("http://", "https://"))]
+    if not_urls:
+        raise CliError(f"not an http(s) feed URL: {', '.join(not_urls)}")
+    try:
+        seconds = parse_duration(every or settings.watch_every)
+    except ValueError as exc:
+        raise CliError(f"{'--every' if every else 'watch_every'}: {exc}") from None
+    return Watcher(feeds, seconds, Ingestor.for_settings(settings, store), settings.feed_state_path, options)
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.ingest.sources import SourceOptions
+    from newsdesk.ingest.watch import PollResult
+    from newsdesk.store import open_store
+
+    feeds = [*args.feeds, *settings.feeds]
+    if not feeds:
+        raise CliError("no feeds to watch: give feed URLs, or set feeds in config.toml (feeds = [\"https://...\"]) "
+                       "or NEWSDESK_FEEDS")
+    options = SourceOptions(args.source, None, {}, args.follow_links, args.timeout)
+    watcher = _watcher(settings, feeds, args.every, open_store(settings), options)
+
+    def show(result: PollResult) -> None:
+        print(json.dumps(result.to_json()) if args.json else result.describe(), flush=True)
+        if not args.json and result.report:
+            for problem in result.report.errors:
+                print(f"  error: {problem}", file=sys.stderr)
+
+    if args.once:
+        results = watcher.poll_due(force=True)
+        for result in results:
+            show(result)
+        return EXIT_FAILED if any(r.result == "failed" or (r.report and r.report.errors) for r in results) else EXIT_OK
+    print(f"watching {len(watcher.urls)} feed(s), each every {args.every or settings.watch_every}; Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    try:
+        watcher.run(threading.Event(), show)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
     return EXIT_OK
 
 
@@ -383,6 +459,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ask": cmd_ask,
     "chat": cmd_chat,
     "eval": cmd_eval,
+    "watch": cmd_watch,
     "articles": cmd_articles,
 }
 

@@ -7,6 +7,7 @@ import calendar
 import html
 import logging
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -15,6 +16,7 @@ import gradio as gr
 
 from newsdesk.ingest.pipeline import Ingestor
 from newsdesk.ingest.sources import SUPPORTED_SUFFIXES, SourceOptions, read_sources
+from newsdesk.ingest.watch import Watcher
 from newsdesk.filters import RetrievalFilter
 from newsdesk.qa.answer import Answer, Citation, Passage
 from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
@@ -276,11 +278,13 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
     return app
 
 
-def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, upload_max_mb: int = 20) -> None:
+def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, upload_max_mb: int = 20,
+          watcher: Watcher | None = None) -> None:
     """Load the models before the first visitor arrives, then serve the chat and the OpenAI-compatible API.
 
     One generation runs at a time (the embedded model is single-stream); other questions wait in Gradio's queue,
-    which shows each their place, while the library and retrieval stay responsive.
+    which shows each their place, while the library and retrieval stay responsive. With a ``watcher``, its feeds
+    are polled in a thread of their own: questions read the index an ingest swaps in whole.
     """
     import uvicorn
     from fastapi import FastAPI
@@ -297,5 +301,8 @@ def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, up
     api.include_router(build_router(desk, auth))
     app = gr.mount_gradio_app(api, blocks, path="/", auth=auth, css=CSS, head=HEAD, footer_links=[],
                               show_error=False, max_file_size=f"{upload_max_mb}mb")
+    if watcher is not None:
+        threading.Thread(target=watcher.run, args=(threading.Event(),), name="newsdesk-watch", daemon=True).start()
+        log.warning("following %d feed(s); their state: %s", len(watcher.urls), watcher.states.path)
     print(f"Newsdesk chat on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
