@@ -48,3 +48,12 @@ def test_switches_read_as_true_or_false(tmp_path: Path) -> None:
 def test_settings_are_immutable() -> None:
     settings = Settings()
     assert settings.replace(top_k=9).top_k == 9 and settings.top_k == 5
+
+
+def test_feeds_come_as_a_list_from_the_file_or_words_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('feeds = ["https://a.example/rss", "https://b.example/atom"]\n')
+    assert load_settings(environ={"NEWSDESK_DATA_DIR": str(tmp_path)}).feeds == (
+        "https://a.example/rss", "https://b.example/atom")
+    assert load_settings(environ={"NEWSDESK_FEEDS": "https://c.example/rss, https://d.example/rss"}).feeds == (
+        "https://c.example/rss", "https://d.example/rss")
+    assert load_settings(environ={"NEWSDESK_FEEDS": ""}).feeds == () == load_settings(environ={}).feeds
