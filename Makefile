@@ -36,6 +36,7 @@ test-fast: install
 bench: install
 	$(PY) bench/ingest.py --write-docs
 	$(PY) bench/retrieval.py --ablation --write-docs
+	$(PY) bench/index_update.py --write-docs
 	$(PY) bench/reorder_fit.py --write-docs
 	$(PY) bench/quality.py --write-docs
 	$(PY) bench/answer.py --write-docs
