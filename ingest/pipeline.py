@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Callable, Iterable
 
 from newsdesk.ingest.chunking import ArticleChunker, embedding_text
+from newsdesk.ingest.near_duplicates import Stories, decode, encode, signature
 from newsdesk.ingest.sources import Problem
 from newsdesk import failpoints
 from newsdesk.articles import Article, Chunk, stable_hash
@@ -33,6 +34,7 @@ class IngestReport:
     articles_updated: int = 0
     articles_unchanged: int = 0
     articles_failed: int = 0
+    articles_repeating_a_story: int = 0  # stored as another copy of a story already stored (near-duplicates)
     chunks_written: int = 0
     seconds: float = 0.0
     errors: list[Problem] = field(default_factory=list)
@@ -67,6 +69,7 @@ class Ingestor:
         self.embedder = embedder
         self.chunker = ArticleChunker(embedder.count_tokens, chunk_size, chunk_overlap)
         self._chunking = f"{chunk_size}/{chunk_overlap}"
+        self._stories: Stories | None = None  # read from the store when the first article is written
 
     def _version(self, article: Article) -> str:
         """What is stored with each chunk and compared on the next run: the article's content, how it was
@@ -125,6 +128,19 @@ class Ingestor:
         report.errors.append(problem)
         log.warning("%s", problem)
 
+    def _story(self, article: Article, report: IngestReport) -> tuple[str, str]:
+        """The article's story (its own id, or that of the stored article it repeats) and its signature."""
+        if self._stories is None:
+            stored = {a: (story, decode(text)) for a, (story, text) in self.store.article_signatures().items()}
+            self._stories = Stories({a: (story or a, v) for a, (story, v) in stored.items() if v is not None})
+        values = signature(article.text)
+        story = self._stories.story_of(article.article_id, values)
+        self._stories.add(article.article_id, story, values)
+        if story != article.article_id:
+            report.articles_repeating_a_story += 1
+            log.info("%s repeats the story of %s", article.article_id, story)
+        return story, encode(values)
+
     def _write(self, pending: list[_Pending], report: IngestReport) -> None:
         if not pending:
             return
@@ -139,9 +155,11 @@ class Ingestor:
         offset = 0
         for item in pending:
             count = len(item.chunks)
+            story, values = self._story(item.article, report)
             self.store.write_article(
-                item.chunks, vectors[offset : offset + count], self._version(item.article), item.article.published_ts,
-                sentence_vectors[offset : offset + count],
+                [replace(c, story_id=story) for c in item.chunks], vectors[offset : offset + count],
+                self._version(item.article), item.article.published_ts, sentence_vectors[offset : offset + count],
+                values,
             )
             offset += count
             failpoints.reach("ingest-between-articles")

@@ -65,10 +65,16 @@ class Chunk:
     author: str = ""
 
     published_ts: int | None = None
+    story_id: str = ""  # the first stored article of the story this one repeats (``ingest.near_duplicates``); "": none known
 
     @property
     def chunk_id(self) -> str:
         return f"{self.article_id}#{self.index}"
+
+    @property
+    def story(self) -> str:
+        """The story the chunk's article tells: the story id, or its own article for one with none stored."""
+        return self.story_id or self.article_id
 
 
 def article_of(chunk_id: str) -> str:

@@ -59,6 +59,7 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
         url=str(meta.get("url", "")),
         author=str(meta.get("author", "")),
         published_ts=int(meta["published_ts"]) if meta.get("published_ts") is not None else None,
+        story_id=str(meta.get("story_id", "")),
     )
 
 
@@ -80,13 +81,13 @@ class ArticleStore:
         with os.scandir(self._folder) as entries:
             return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries if e.is_file()))
 
-    def _get_all(self, include: list[str]) -> dict[str, list[Any]]:
-        """The whole collection, read a page at a time: one get() of everything fails past ~30k chunks in
-        embedded Chroma ("too many SQL variables")."""
+    def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+        """The whole collection (or what ``where`` selects), read a page at a time: one get() of everything fails
+        past ~30k chunks in embedded Chroma ("too many SQL variables")."""
         pages: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
         offset = 0
         while True:
-            got = self._collection.get(include=include, limit=PAGE, offset=offset)
+            got = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
             for key in pages:
                 pages[key].extend(got[key] if got[key] is not None else [])
             if len(got["ids"]) < PAGE:
@@ -113,6 +114,29 @@ class ArticleStore:
             versions[article_id] = str(hashes.pop()) if complete else None
         return versions
 
+    def article_signatures(self) -> dict[str, tuple[str, str]]:
+        """Each stored article's story id and near-duplicate signature, as ``write_article`` stored them (articles
+        stored without one are left out): read from first chunks only."""
+        got = self._get_all(["metadatas"], where={"chunk_index": 0})
+        return {
+            str(m["article_id"]): (str(m.get("story_id", "")), str(m["signature"]))
+            for m in got["metadatas"] or [] if m.get("signature")
+        }
+
+    def stories(self, story_ids: Sequence[str]) -> dict[str, list[StoredArticle]]:
+        """The stored articles of each of these stories."""
+        if not story_ids:
+            return {}
+        got = self._collection.get(
+            where={"$and": [{"story_id": {"$in": list(story_ids)}}, {"chunk_index": 0}]}, include=["metadatas"]
+        )
+        found: dict[str, list[StoredArticle]] = {}
+        for meta in got["metadatas"] or []:
+            c = _chunk_from("", meta)
+            found.setdefault(c.story_id, []).append(
+                StoredArticle(c.article_id, c.title, c.source, c.published_at, c.url, int(meta.get("chunk_count", 0))))
+        return found
+
     def write_article(
         self,
         chunks: Sequence[Chunk],
@@ -120,13 +144,15 @@ class ArticleStore:
         content_hash: str,
         published_ts: int | None,
         sentence_embeddings: Sequence[Sequence[Sequence[float]]],
+        signature: str = "",
     ) -> None:
         """Store an article's chunks, replacing any older version of it (upsert, then drop leftover chunks), and
         the vectors of each chunk's sentences (``split_sentences`` of its text, in order): a news fact is one
         sentence, which a question's clause finds more surely than the 256-piece chunk around it.
 
         The sentences are written first: the chunks' content hash is what marks the article as stored, so a run
-        killed in between leaves it to be written again."""
+        killed in between leaves it to be written again. The chunks carry their story (``Chunk.story_id``); the
+        first one carries the article's near-duplicate ``signature`` too (``ingest.near_duplicates``)."""
         if not chunks:
             return
         article_id = chunks[0].article_id
@@ -157,6 +183,10 @@ class ArticleStore:
                 "url": chunk.url,
                 "author": chunk.author,
             }
+            if chunk.story_id:
+                meta["story_id"] = chunk.story_id
+            if signature and chunk.index == 0:
+                meta["signature"] = signature
             if published_ts is not None:
                 meta["published_ts"] = published_ts
             metadatas.append(meta)

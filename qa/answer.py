@@ -14,6 +14,7 @@ class Passage:
     number: int
     chunk: Chunk
     similarity: float  # cosine similarity of the passage to the question (MiniLM)
+    also_reported_by: tuple[str, ...] = ()  # other outlets that ran a copy of the same story
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Citation:
     published_at: str
     url: str
     quote: str  # the exact sentence(s) of the article that support the cited claim
+    also_reported_by: list[str] = field(default_factory=list)  # other outlets that ran a copy of the same story
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,8 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
 
 def citation(n: int, passage: Passage, quote: str) -> Citation:
     chunk = passage.chunk
-    return Citation(n, chunk.article_id, chunk.title, chunk.source, chunk.published_at, chunk.url, quote)
+    return Citation(n, chunk.article_id, chunk.title, chunk.source, chunk.published_at, chunk.url, quote,
+                    list(passage.also_reported_by))
 
 
 def quoted(cited: Citation) -> str:

@@ -130,7 +130,18 @@ class Newsdesk:
 
     def retrieve(self, question: str, top_k: int | None = None, keep: RetrievalFilter | None = None) -> list[Passage]:
         nodes = self.retriever(top_k, keep).retrieve(question)
-        return [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
+        passages = [Passage(i + 1, chunk_from_node(n), float(n.node.metadata["similarity"])) for i, n in enumerate(nodes)]
+        return self._with_other_outlets(passages)
+
+    def _with_other_outlets(self, passages: list[Passage]) -> list[Passage]:
+        """Each passage with the other outlets that ran a copy of its story (one read for all of them)."""
+        stories = self.store.stories(sorted({p.chunk.story_id for p in passages if p.chunk.story_id}))
+        found = []
+        for p in passages:
+            copies = stories.get(p.chunk.story_id, [])
+            others = sorted({a.source for a in copies if a.article_id != p.chunk.article_id} - {p.chunk.source, ""})
+            found.append(replace(p, also_reported_by=tuple(others)) if others else p)
+        return found
 
     def stream(
         self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,

@@ -38,6 +38,8 @@ def not_held_refusal(publications: list[str]) -> str:
 def source_label(passage: Passage) -> str:
     chunk = passage.chunk
     details = ", ".join(part for part in (chunk.source, chunk.published_at[:10]) if part)
+    if passage.also_reported_by:  # so "how many outlets reported it?" has an answer in the sources
+        details += f"; also reported by {', '.join(passage.also_reported_by)}"
     return f"[{passage.number}] {chunk.title}" + (f" ({details})" if details else "")
 
 

@@ -21,6 +21,7 @@ from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
+from newsdesk.qa.lexical import support
 from newsdesk.qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from newsdesk.qa.reorder import Question, Trees, by_trees, features, reorder
 
@@ -44,6 +45,9 @@ PART_SCORE_SHARE = 0.5
 ARTICLE_PICKS = 2
 SENTENCE_SEARCH = 60  # nearest sentences searched for each clause, for its ``sentence_expansion`` new chunks
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: rank 1 and rank 5 differ, but not by orders of magnitude
+# A chunk of another copy of a story already among the passages says nothing new when that one holds this share of
+# its content words (wire copy under two outlets; a copy with a paragraph more keeps the chunk of that paragraph).
+SAME_TEXT = 0.8
 
 
 def node_from_chunk(chunk: Chunk, score: float, similarity: float) -> NodeWithScore:
@@ -56,6 +60,7 @@ def node_from_chunk(chunk: Chunk, score: float, similarity: float) -> NodeWithSc
         "published_ts": chunk.published_ts,
         "url": chunk.url,
         "author": chunk.author,
+        "story_id": chunk.story_id,
         "similarity": similarity,
     }
     return NodeWithScore(node=TextNode(id_=chunk.chunk_id, text=chunk.text, metadata=metadata), score=score)
@@ -73,6 +78,7 @@ def chunk_from_node(node: NodeWithScore) -> Chunk:
         url=meta["url"],
         author=meta.get("author", ""),
         published_ts=meta.get("published_ts"),
+        story_id=meta.get("story_id", ""),
     )
 
 
@@ -101,6 +107,22 @@ def cover_named_sources(ranked: list[Chunk], groups: list[set[str]], k: int) -> 
         rest.insert(0, top[slot])
         top[slot] = spare
     return top + rest
+
+
+def one_copy_each(ranked: list[Chunk], named: list[set[str]]) -> list[Chunk]:
+    """``ranked`` without the chunks repeating a higher chunk of another copy of the same story: the reader gets
+    one copy with the other outlets named (``Passage.also_reported_by``) and the places go to other facts. A chunk
+    from a source the question names is kept: "How did CNN and Fox report it?" wants both."""
+    kept: list[Chunk] = []
+    for chunk in ranked:
+        repeats = any(
+            k.story == chunk.story and k.article_id != chunk.article_id and support(chunk.text, k.text) >= SAME_TEXT
+            for k in kept
+        )
+        if chunk.story_id and repeats and not any(chunk.source in group for group in named):
+            continue
+        kept.append(chunk)
+    return kept
 
 
 def _only_one_of_a_group(top: list[Chunk], i: int, groups: list[set[str]]) -> bool:
@@ -143,9 +165,10 @@ class NewsRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         found, question = self.candidates(query_bundle.query_str)
         if self._reorder_depth:
-            rows = features(question, found, self._keyword_index)
-            reordered = reorder(found, rows, question, self._trees)
-            found = cover_named_sources(reordered, question.source_groups, self._top_k)
+            found = reorder(found, features(question, found, self._keyword_index), question, self._trees)
+        found = one_copy_each(found, question.source_groups)
+        if self._reorder_depth:
+            found = cover_named_sources(found, question.source_groups, self._top_k)
         return [
             node_from_chunk(c, 1.0 / rank, question.similarity[c.chunk_id])
             for rank, c in enumerate(found[: self._top_k], 1)

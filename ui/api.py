@@ -2,8 +2,8 @@
 so other chat front ends and scripts can use Newsdesk as a backend.
 
 The answer text carries [n] markers; the citations travel in an extra top-level field, ``newsdesk``:
-``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote"}],
-"refused", "standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
+``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote",
+"also_reported_by"}], "refused", "standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
 last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
 """
 

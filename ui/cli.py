@@ -231,7 +231,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("\nSources:")
         for c in answer.citations:
             details = ", ".join(x for x in (c.source, c.published_at[:10]) if x)
-            print(f"[{c.n}] {c.title}" + (f" — {details}" if details else ""))
+            also = f" (also reported by {', '.join(c.also_reported_by)})" if c.also_reported_by else ""
+            print(f"[{c.n}] {c.title}" + (f" — {details}" if details else "") + also)
             if c.url:
                 print(f"    {c.url}")
             print(f'    "{c.quote}"')

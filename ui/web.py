@@ -10,7 +10,7 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import gradio as gr
 
@@ -52,8 +52,11 @@ LIBRARY_COLUMNS = ["title", "source", "date", "chunks", "id"]
 EMPTY_STORE = "**The store is empty.** Add articles in the Library tab, or with `newsdesk ingest PATH`."
 
 
-def _card(n: int | str, title: str, source: str, published_at: str, url: str, quote: str) -> str:
+def _card(n: int | str, title: str, source: str, published_at: str, url: str, quote: str,
+          also: Sequence[str] = ()) -> str:
     meta = " · ".join(html.escape(x) for x in (source, published_at[:10]) if x)
+    if also:
+        meta += f" · also reported by {html.escape(', '.join(also))}"
     heading = html.escape(title)
     if url:
         heading = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{heading}</a>'
@@ -64,12 +67,13 @@ def _card(n: int | str, title: str, source: str, published_at: str, url: str, qu
 
 
 def citation_cards(citations: list[Citation]) -> str:
-    return "".join(_card(c.n, c.title, c.source, c.published_at, c.url, c.quote) for c in citations)
+    return "".join(_card(c.n, c.title, c.source, c.published_at, c.url, c.quote, c.also_reported_by) for c in citations)
 
 
 def passage_cards(passages: list[Passage], heading: str) -> str:
     cards = "".join(
-        _card(f"p{p.number}", p.chunk.title, p.chunk.source, p.chunk.published_at, p.chunk.url, p.chunk.text[:300])
+        _card(f"p{p.number}", p.chunk.title, p.chunk.source, p.chunk.published_at, p.chunk.url, p.chunk.text[:300],
+              p.also_reported_by)
         for p in passages
     )
     return f"<h4>{html.escape(heading)}</h4>{cards or '<p>None.</p>'}"
