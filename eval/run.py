@@ -27,6 +27,7 @@ from newsdesk.eval.metrics import (
 )
 from newsdesk.eval.sets import FALSE_PREMISE_TYPE, EvalQuestion
 from newsdesk import failpoints
+from newsdesk.filters import RetrievalFilter
 from newsdesk.sentences import split_sentences
 from newsdesk.qa.engine import Newsdesk, Turn
 
@@ -70,8 +71,9 @@ class QuestionResult:
 def evaluate_question(desk: Newsdesk, q: EvalQuestion, retrieval_only: bool = False) -> QuestionResult:
     started = time.perf_counter()
     values: dict[str, Any] = {}
+    keep = RetrievalFilter(as_of_ts=q.asked_at)
     if not retrieval_only:
-        answer = desk.ask(q.question, [Turn(question, reply) for question, reply in q.history])
+        answer = desk.ask(q.question, [Turn(question, reply) for question, reply in q.history], keep)
         sentences = [] if answer.refused else split_sentences(answer.answer)
         cited = [c.article_id for c in answer.citations]
         values = {
@@ -88,7 +90,7 @@ def evaluate_question(desk: Newsdesk, q: EvalQuestion, retrieval_only: bool = Fa
             "unsupported_sentences": sum(1 for s in sentences if not _MARKER.search(s)),
         }
     if not q.unanswerable and (q.evidence_facts or q.evidence_article_ids):
-        ranked = desk.retrieve(q.question, top_k=RETRIEVAL_DEPTH)
+        ranked = desk.retrieve(q.question, top_k=RETRIEVAL_DEPTH, keep=keep)
         texts = [p.chunk.text for p in ranked]
         values["judged"] = True
         if q.evidence_facts:

@@ -1,5 +1,6 @@
 """Question sets: JSONL files with question, answer and optional id, question_type, evidence_article_ids,
-evidence (a list of objects with "fact") and history (earlier turns: {"question", "answer"} objects)."""
+evidence (a list of objects with "fact"), history (earlier turns: {"question", "answer"} objects) and asked_at (when
+the question is asked, for "this week" or "yesterday" in it; without it, now)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.eval.metrics import normalise
+from newsdesk.dates import epoch_seconds
 
 UNANSWERABLE_TYPE = "null_query"
 FALSE_PREMISE_TYPE = "false_premise"  # a question resting on something the articles do not say: to be refused
@@ -25,6 +27,7 @@ class EvalQuestion:
     evidence_article_ids: list[str] = field(default_factory=list)
     evidence_facts: list[str] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) turns before this one
+    asked_at: int | None = None  # epoch seconds; None: asked now
 
     @property
     def unanswerable(self) -> bool:
@@ -67,6 +70,7 @@ def load_set(path: str) -> tuple[list[EvalQuestion], list[str]]:
                     evidence_article_ids=[str(a) for a in record.get("evidence_article_ids") or []],
                     evidence_facts=[str(e["fact"]) for e in record.get("evidence") or [] if isinstance(e, dict) and e.get("fact")],
                     history=[(str(t["question"]), str(t["answer"])) for t in record.get("history") or []],
+                    asked_at=epoch_seconds(str(record["asked_at"])) if record.get("asked_at") else None,
                 )
             )
         except (json.JSONDecodeError, ValueError, TypeError, KeyError) as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from newsdesk.ingest.clean import clean_text
-from newsdesk.ingest.dates import normalise_date
+from newsdesk.dates import normalise_date
 from newsdesk.ingest.web import FeedEntryProblem, feed_articles, fetch, looks_like_feed
 from newsdesk.articles import Article
 

@@ -1,9 +1,12 @@
-"""What a reader can restrict retrieval to: some sources, a publication date range."""
+"""What a reader can restrict retrieval to (some sources, a publication date range), and when they ask."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from newsdesk.dates import epoch_seconds
 
 
 @dataclass(frozen=True)
@@ -11,6 +14,11 @@ class RetrievalFilter:
     sources: frozenset[str] | None = None  # None: every source
     since_ts: int | None = None  # published at or after (epoch seconds)
     until_ts: int | None = None  # published before
+    as_of_ts: int | None = None  # when the question is asked, for "this week", "yesterday"; None: now (filters nothing)
+
+    def anchor(self) -> int:
+        """The moment a question's relative dates are counted from: ``as_of_ts``, else now."""
+        return self.as_of_ts if self.as_of_ts is not None else int(time.time())
 
     @property
     def is_empty(self) -> bool:
@@ -19,13 +27,13 @@ class RetrievalFilter:
     def narrowed_to(self, sources: set[str]) -> "RetrievalFilter":
         """The same date range, over ``sources`` (and only those of them this filter allows)."""
         allowed = frozenset(sources) if self.sources is None else self.sources & frozenset(sources)
-        return RetrievalFilter(allowed, self.since_ts, self.until_ts)
+        return replace(self, sources=allowed)
 
     def within(self, since_ts: int | None, until_ts: int | None) -> "RetrievalFilter":
         """The same sources, over the part of this filter's date range inside [since_ts, until_ts) (None: open)."""
         since = max((t for t in (self.since_ts, since_ts) if t is not None), default=None)
         until = min((t for t in (self.until_ts, until_ts) if t is not None), default=None)
-        return RetrievalFilter(self.sources, since, until)
+        return replace(self, since_ts=since, until_ts=until)
 
     def chroma_where(self) -> dict[str, Any] | None:
         """The same filter as a Chroma ``where`` clause (its $gte/$lt work on numbers: published_ts)."""
@@ -39,3 +47,20 @@ class RetrievalFilter:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def reader_filter(sources: Iterable[str] | None, since: str | None, until: str | None, as_of: str | None,
+                  names: tuple[str, str, str] = ("since", "until", "as_of")) -> RetrievalFilter:
+    """A reader's filter from what they typed (dates in any common form); ValueError naming the date that cannot be
+    read, by ``names`` (the CLI's flags, the API's fields)."""
+
+    def moment(name: str, raw: str | None) -> int | None:
+        if not raw or not str(raw).strip():
+            return None
+        try:
+            return epoch_seconds(str(raw))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+
+    chosen = frozenset(s for s in sources or () if s)
+    return RetrievalFilter(chosen or None, moment(names[0], since), moment(names[1], until), moment(names[2], as_of))

@@ -82,7 +82,6 @@ class IndexedChunks:
     source_names: list[str]  # sorted; source_codes index into it
     source_codes: np.ndarray
     published: np.ndarray  # epoch seconds, NaN where undated
-    newest: int | None  # the newest publication time, None when nothing is dated
     rows: dict[str, int]  # chunk id -> its place in the columns above
     article_rows: dict[str, np.ndarray]  # article id -> the places of its chunks
     source_rows: dict[str, np.ndarray]  # source name -> the places of its chunks, ascending
@@ -91,7 +90,6 @@ class IndexedChunks:
     def from_meta(cls, meta: dict[str, list]) -> "IndexedChunks":
         names = sorted(set(meta["sources"]))
         code = {name: i for i, name in enumerate(names)}
-        dated = [t for t in meta["published_ts"] if t is not None]
         articles: dict[str, list[int]] = {}
         for row, chunk_id in enumerate(meta["ids"]):
             articles.setdefault(article_of(chunk_id), []).append(row)
@@ -103,7 +101,6 @@ class IndexedChunks:
             source_names=names,
             source_codes=codes,
             published=np.array([np.nan if t is None else t for t in meta["published_ts"]], dtype=np.float64),
-            newest=int(max(dated)) if dated else None,
             rows={chunk_id: row for row, chunk_id in enumerate(meta["ids"])},
             article_rows={article: np.array(rows) for article, rows in articles.items()},
             source_rows={name: by_source[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)},
@@ -485,10 +482,6 @@ class KeywordIndex:
 
     def sources(self) -> set[str]:
         return set(self._view.chunks.source_names)
-
-    def newest(self) -> int | None:
-        """Publication time of the newest dated chunk (epoch seconds)."""
-        return self._view.chunks.newest
 
     def _columns(self, view: _View, words: Iterable[str]) -> list[int]:
         """The columns of the words some live chunk holds."""

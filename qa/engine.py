@@ -152,7 +152,7 @@ class Newsdesk:
         answered = [(t.question, t.answer) for t in history or [] if not is_refusal(t.answer)]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
         found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
-        reading = asdict(read_question(standalone, self.keyword_index.sources(), self.keyword_index.newest()))
+        reading = asdict(read_question(standalone, self.keyword_index.sources(), (keep or RetrievalFilter()).anchor()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
         reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else unsupported_premises(
             standalone, evidence, self.keyword_index.sources(), self.keyword_index.mentions)

@@ -78,6 +78,10 @@ _RECENT = re.compile(
     re.I,
 )
 _SPAN_DAYS = {"week": 7, "month": 30}  # "latest" and "most recent" count as the last week
+# "today" and "yesterday" as words of the question, not of a name ("USA Today", "Business Today"): lower case, or
+# opening a sentence
+_DAY_WORDS = re.compile(r"\b(today|yesterday)\b|(?:^|[.?!]\s+)(Today|Yesterday)\b")
+_DAY_WORD_OFFSET = {"today": 0, "yesterday": -DAY}
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,13 @@ class Period:
         }
 
 
-def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
+def named_periods(question: str, asked_ts: int | None = None) -> list[Period]:
     """The days, months and ranges the question names, in order of mention: a day ("on October 7, 2023"), a month
     ("in October 2023"), a side of a date ("after November 5, 2023" is from November 6 on, "since" from the 5th,
-    "before" until the 4th; the day itself is also kept: it usually names a report), and "last/past/this
-    week/month" or "latest news", counted back from ``newest_ts`` (the newest stored article: an archive's "last
-    week" is its own last week, not the calendar's)."""
+    "before" until the 4th; the day itself is also kept: it usually names a report), and "today", "yesterday",
+    "last/past/this week/month" (the seven or thirty days ending on the day asked) or "latest news" (the last week),
+    counted from ``asked_ts``, when the question is asked (``RetrievalFilter.anchor``: now, or the reader's "as
+    of" date); without it, none of these."""
     found: list[tuple[int, Period]] = []
     spans = []
     for day, match in _days_with_spans(question):
@@ -127,11 +132,15 @@ def named_periods(question: str, newest_ts: int | None = None) -> list[Period]:
         first = calendar.timegm(date(year, month, 1).timetuple())
         last = calendar.monthrange(year, month)[1]
         found.append((match.start(), Period(first, first + last * DAY, match.group(0))))
-    if newest_ts is not None:
-        newest_day = newest_ts - newest_ts % DAY
+    if asked_ts is not None:
+        asked_day = asked_ts - asked_ts % DAY
         for match in _RECENT.finditer(question):
             days = _SPAN_DAYS[(match.group(1) or "week").lower()]
-            found.append((match.start(), Period(newest_day - (days - 1) * DAY, newest_day + DAY, match.group(0))))
+            found.append((match.start(), Period(asked_day - (days - 1) * DAY, asked_day + DAY, match.group(0))))
+        for match in _DAY_WORDS.finditer(question):
+            word = (match.group(1) or match.group(2)).lower()
+            day = asked_day + _DAY_WORD_OFFSET[word]
+            found.append((match.start(), Period(day, day + DAY, word)))
     return list(dict.fromkeys(period for _, period in sorted(found, key=lambda item: item[0])))
 
 
@@ -176,10 +185,10 @@ class Reading:
     publications_not_stored: list[str]
 
 
-def read_question(question: str, stored_sources: Iterable[str], newest_ts: int | None = None) -> Reading:
+def read_question(question: str, stored_sources: Iterable[str], asked_ts: int | None = None) -> Reading:
     aliases = source_aliases(stored_sources)
     groups = named_sources(question, aliases)
-    periods = [p.as_json() for p in named_periods(question, newest_ts)]
+    periods = [p.as_json() for p in named_periods(question, asked_ts)]
     return Reading([sorted(group) for group in groups], periods, question_parts(question),
                    publications_not_stored(question, aliases))
 

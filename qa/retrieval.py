@@ -192,7 +192,7 @@ class NewsRetriever(BaseRetriever):
         chunks, similarity = {s.chunk.chunk_id: s.chunk for s in dense}, {s.chunk.chunk_id: s.score for s in dense}
         question = Question(
             text, parts, named_sources(text, source_aliases(self._keyword_index.sources())),
-            named_periods(text, self._keyword_index.newest()), scores,
+            named_periods(text, self._keep.anchor()), scores,
             [self._keyword_index.score_all(p) for p in parts], similarity, vector, clause_vectors,
         )
         picks = [] if scores is None else self._named_picks(question, scores) + self._part_picks(question)

@@ -50,6 +50,13 @@ def test_sets_load_as_they_are_and_bad_lines_are_skipped_with_their_number(tmp_p
     assert [q.question for q in questions] == ["Q1?", "Q2?"]
     assert [p.split(": ")[0] for p in problems] == [f"{broken}:2", f"{broken}:3"]
 
+    dated = tmp_path / "dated.jsonl"
+    dated.write_text('{"question": "Who won yesterday?", "answer": "A", "asked_at": "2023-11-06"}\n'
+                     '{"question": "Q?", "answer": "B", "asked_at": "someday"}\n{"question": "Q3?", "answer": "C"}\n')
+    questions, problems = load_set(str(dated))
+    assert [q.asked_at for q in questions] == [1699228800, None]  # 2023-11-06 00:00 UTC; none: asked now
+    assert problems == [f"{dated}:2: skipped (unrecognised date 'someday' (use ISO 8601, e.g. 2023-10-04T23:32:53+00:00))"]
+
 
 def test_stratified_sample_is_fixed_by_the_seed_and_keeps_type_shares() -> None:
     questions, _ = load_set(str(MULTIHOP))

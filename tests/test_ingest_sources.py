@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.ingest.clean import clean_text
-from newsdesk.ingest.dates import normalise_date
+from newsdesk.dates import normalise_date
 from newsdesk.ingest.sources import Problem, read_sources
 from newsdesk.articles import Article
 from tests.conftest import SAMPLES, SEED_ARTICLE_ID

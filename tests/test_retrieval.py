@@ -208,10 +208,10 @@ def test_days_named_in_questions() -> None:
 
 
 def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
-    newest = 1701428400  # the newest stored article: 2023-12-01 11:00 UTC
+    asked = 1701428400  # 2023-12-01 11:00 UTC
 
     def read(question: str) -> list[dict]:
-        return [p.as_json() for p in named_periods(question, newest)]
+        return [p.as_json() for p in named_periods(question, asked)]
 
     october = {"said": "October 2023", "since": "2023-10-01", "until": "2023-10-31"}
     assert read("What happened in October 2023?") == [october]
@@ -226,7 +226,10 @@ def test_months_sides_of_a_date_and_recent_spans_in_questions() -> None:
     assert read("What is the latest news on the strike?") == [{"said": "latest news", **week}]
     assert read("What did Business Today | Latest Stock Market News report?") == []  # a source's name, not a time
     assert read("What did Fortune say last week?".replace("last week", "lately")) == []
-    assert named_periods("What did Fortune say last week?") == []  # no stored date to count back from
+    assert named_periods("What did Fortune say last week?") == []  # no moment to count back from
+    assert read("What did the mayor say today?") == [{"said": "today", "since": "2023-12-01", "until": "2023-12-01"}]
+    assert read("Yesterday, who won?") == [{"said": "yesterday", "since": "2023-11-30", "until": "2023-11-30"}]
+    assert read("What did USA Today and Business Today report?") == []  # names, not days
 
 
 @pytest.fixture
@@ -242,11 +245,17 @@ def reopened_store(small_store: tuple, tmp_path: Path) -> tuple:
 
 def test_a_period_without_a_source_picks_its_chunks_first(reopened_store: tuple) -> None:
     _, store, index = reopened_store
-    retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30)
-    assert chunk_from_node(retriever.retrieve("What closed the harbour at Port Ellen?")[0]).article_id == "storm"
+    asked = RetrievalFilter(as_of_ts=1700740800)  # 2023-11-23, three days after the reopening
+
+    def first(question: str, keep: RetrievalFilter | None = asked) -> str:
+        retriever = NewsRetriever(store, MiniLMEmbedding(), index, top_k=2, reorder_depth=30, keep=keep)
+        return chunk_from_node(retriever.retrieve(question)[0]).article_id
+
+    assert first("What closed the harbour at Port Ellen?") == "storm"
     for period in ("in November 2023", "last week", "after October 30, 2023"):
-        first = chunk_from_node(retriever.retrieve(f"What closed the harbour at Port Ellen {period}?")[0])
-        assert first.article_id == "reopen", period
+        assert first(f"What closed the harbour at Port Ellen {period}?") == "reopen", period
+    # asked now, years later: "last week" is not the archive's last week
+    assert first("What closed the harbour at Port Ellen last week?", None) == "storm"
 
 
 def test_a_named_day_picks_that_days_report_first(reopened_store: tuple) -> None:
@@ -278,6 +287,11 @@ def test_ask_filters_from_the_cli(seed_store: Path) -> None:
     assert result.code == 0 and result.json()["refused"] is True  # nothing from that source: refused, no model needed
     bad = run_cli("ask", "Anything?", "--since", "not a date", data_dir=seed_store)
     assert bad.code == 2 and "--since: unrecognised date 'not a date'" in bad.stderr
+    dated = run_cli("ask", "Who is visiting Pakistan this week?", "--json", "--as-of", "July 1, 2022", "--source",
+                    "Daily Planet", "--llm-gguf", "/nonexistent.gguf", data_dir=seed_store)
+    assert dated.code == 0 and dated.json()["understood"]["periods"] == [
+        {"said": "this week", "since": "2022-06-25", "until": "2022-07-01"}]
+    assert "--as-of: unrecognised date" in run_cli("ask", "Anything?", "--as-of", "soon", data_dir=seed_store).stderr
 
 
 def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pytest.MonkeyPatch) -> None:

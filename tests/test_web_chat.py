@@ -298,6 +298,12 @@ def test_openai_compatible_api_beside_the_chat(seed_store: Path, smollm2: Path) 
         premise = {**body, "messages": [{"role": "user", "content": "Why is Robinson visiting India?"}]}
         refused = json.loads(urllib.request.urlopen(post(premise), timeout=120).read())["newsdesk"]
         assert refused["refused"] and refused["unsupported_premises"] == ["India"]
+
+        elsewhere = {**body, "newsdesk": {"sources": ["Daily Planet"]}}  # the reader's filters travel with the request
+        assert json.loads(urllib.request.urlopen(post(elsewhere), timeout=120).read())["newsdesk"]["refused"]
+        with pytest.raises(urllib.error.HTTPError) as bad:
+            urllib.request.urlopen(post({**body, "newsdesk": {"as_of": "someday"}}), timeout=60)
+        assert bad.value.code == 400 and "newsdesk.as_of: unrecognised date 'someday'" in bad.value.read().decode()
     finally:
         proc.terminate()
         proc.wait(timeout=30)

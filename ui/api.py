@@ -3,7 +3,9 @@ so other chat front ends and scripts can use Newsdesk as a backend.
 
 The answer text carries [n] markers; the citations travel in an extra top-level field, ``newsdesk``:
 ``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote",
-"also_reported_by"}], "refused", "standalone_question"}``. When streaming, text deltas come as the model writes them (without markers), and the
+"also_reported_by"}], "refused", "standalone_question"}``. A request may carry its own ``newsdesk`` object:
+``{"sources": [...], "since", "until", "as_of"}`` (dates in any common form; ``as_of`` is when "today", "this week",
+"the latest" in the question are read from, now by default). When streaming, text deltas come as the model writes them (without markers), and the
 last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
 """
 
@@ -19,6 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
+from newsdesk.filters import RetrievalFilter, reader_filter
 from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
 
 MODEL = "newsdesk"
@@ -31,6 +34,20 @@ def _turns(messages: list[dict[str, Any]]) -> tuple[str, list[Turn]]:
         raise HTTPException(400, "the last message must be a non-empty user message")
     history = [Turn(q, a) for (r1, q), (r2, a) in zip(said[:-1:2], said[1:-1:2]) if r1 == "user" and r2 == "assistant"]
     return said[-1][1].strip(), history
+
+
+def _keep(options: Any) -> RetrievalFilter:
+    """The request's ``newsdesk`` object as the reader's filter; HTTP 400 saying what is wrong."""
+    if options is None:
+        return RetrievalFilter()
+    if not isinstance(options, dict) or not isinstance(options.get("sources") or [], list):
+        raise HTTPException(400, 'newsdesk must be an object: {"sources": [...], "since", "until", "as_of"}')
+    try:
+        return reader_filter([str(s) for s in options.get("sources") or []], options.get("since"),
+                             options.get("until"), options.get("as_of"),
+                             ("newsdesk.since", "newsdesk.until", "newsdesk.as_of"))
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 def _extra(answer: Any) -> dict[str, Any]:
@@ -64,9 +81,10 @@ def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:
         except json.JSONDecodeError:
             raise HTTPException(400, "the body must be JSON") from None
         question, history = _turns(body.get("messages") or [])
+        keep = _keep(body.get("newsdesk"))
         created, completion_id = int(time.time()), f"chatcmpl-{uuid.uuid4().hex}"
         if not body.get("stream"):
-            answer = await _in_thread(lambda: desk.ask(question, history))
+            answer = await _in_thread(lambda: desk.ask(question, history, keep))
             return JSONResponse({
                 "id": completion_id, "object": "chat.completion", "created": created, "model": MODEL,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": answer.answer}, "finish_reason": "stop"}],
@@ -80,7 +98,7 @@ def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:
                 return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
             yield chunk({"role": "assistant", "content": ""})
-            for event in desk.stream(question, history):
+            for event in desk.stream(question, history, keep):
                 if isinstance(event, TextDelta):
                     yield chunk({"content": event.text})
                 elif isinstance(event, Finished):

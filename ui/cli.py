@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only articles from this source (repeatable; see: newsdesk articles list)")
     ask.add_argument("--since", help="only articles published on or after this date (e.g. 2023-10-01)")
     ask.add_argument("--until", help="only articles published before this date")
+    ask.add_argument("--as-of", help="read 'today', 'this week', 'the latest' in the question as of this date "
+                     "(default: now)")
     ask.add_argument("--history", metavar="FILE",
                      help='earlier turns, a JSON list of {"question": ..., "answer": ...}, so a follow-up is understood')
     _common(ask)
@@ -213,7 +215,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     desk = _newsdesk(settings)
     if desk.store.count() == 0:
         raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
-    keep = retrieval_filter(args.sources, args.since, args.until)
+    keep = retrieval_filter(args.sources, args.since, args.until, args.as_of)
     answer = desk.ask(args.question, _read_history(args.history) if args.history else None, keep)
     if args.json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
@@ -243,23 +245,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def retrieval_filter(sources: list[str] | None, since: str | None, until: str | None) -> Any:
-    """--source/--since/--until as a RetrievalFilter; a date that cannot be read is a usage error."""
-    from datetime import datetime, timezone
+def retrieval_filter(sources: list[str] | None, since: str | None, until: str | None, as_of: str | None = None) -> Any:
+    """--source/--since/--until/--as-of as a RetrievalFilter; a date that cannot be read is a usage error."""
+    from newsdesk.filters import reader_filter
 
-    from newsdesk.ingest.dates import normalise_date
-    from newsdesk.filters import RetrievalFilter
-
-    def timestamp(flag: str, raw: str | None) -> int | None:
-        if not raw:
-            return None
-        try:
-            moment = datetime.fromisoformat(normalise_date(raw))
-        except ValueError as exc:
-            raise CliError(f"{flag}: {exc}") from None
-        return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
-
-    return RetrievalFilter(frozenset(sources) if sources else None, timestamp("--since", since), timestamp("--until", until))
+    try:
+        return reader_filter(sources, since, until, as_of, ("--since", "--until", "--as-of"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _read_history(path: str) -> list[Any]:

@@ -145,13 +145,14 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
 
     def respond(
         question: str, chat: list[dict[str, Any]], turns: list[Turn], sources: list[str], since: str, until: str,
-        top_k: int,
+        as_of: str, top_k: int,
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
             yield "", chat, turns, gr.update()
             return
-        keep = RetrievalFilter(frozenset(sources) if sources else None, _day_ts(since, "From"), _day_ts(until, "Until"))
+        keep = RetrievalFilter(frozenset(sources) if sources else None, _day_ts(since, "From"), _day_ts(until, "Until"),
+                               _day_ts(as_of, "As of"))
         chat = chat + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         if desk.store.count() == 0:
             chat[-1] = {"role": "assistant", "content": EMPTY_STORE}
@@ -248,10 +249,12 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
                         with gr.Row():
                             since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="filter-since")
                             until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="filter-until")
+                        as_of = gr.Textbox(label="As of (YYYY-MM-DD): the day 'today', 'this week', 'the latest' "
+                                           "are read from; empty: now", elem_id="filter-as-of")
                         top_k = gr.Slider(1, 10, value=desk.settings.top_k, step=1, label="Number of sources")
                 with gr.Column(scale=2):
                     cards = gr.HTML("<h4>Sources</h4><p>Sources appear here.</p>", elem_id="sources")
-            inputs = [question, chatbot, turns, sources, since, until, top_k]
+            inputs = [question, chatbot, turns, sources, since, until, as_of, top_k]
             outputs = [question, chatbot, turns, cards]
             ask.click(respond, inputs, outputs, concurrency_id="answer")
             question.submit(respond, inputs, outputs, concurrency_id="answer")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 
@@ -28,3 +28,13 @@ def normalise_date(raw: str) -> str:
         return dateutil_parser.parse(raw).isoformat()
     except (ValueError, OverflowError):
         raise ValueError(f"unrecognised date {raw!r} (use ISO 8601, e.g. 2023-10-04T23:32:53+00:00)") from None
+
+
+def epoch_seconds(raw: str) -> int:
+    """The moment a date names, in epoch seconds (a date without a time zone is UTC); ValueError as
+    ``normalise_date``."""
+    iso = normalise_date(raw)
+    if not iso:
+        raise ValueError("no date given")
+    moment = datetime.fromisoformat(iso)
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
