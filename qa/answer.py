@@ -41,6 +41,7 @@ class Answer:
     understood: dict[str, list] = field(default_factory=dict)  # sources and periods retrieval read in the question
     verdict: str | None = None  # a yes/no question's: "yes", "no" or "not_stated"
     checks: list[dict[str, str]] = field(default_factory=list)  # per claim: the label and the sentence that decided
+    timeline: list[dict[str, object]] = field(default_factory=list)  # a timeline's events: date, sentence, citations
 
     @property
     def headline(self) -> str:
@@ -58,4 +59,5 @@ class Answer:
             "understood": self.understood,
             "verdict": self.verdict,
             "checks": self.checks,
+            "timeline": self.timeline,
         }

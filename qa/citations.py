@@ -102,7 +102,7 @@ def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str,
                 order.append(number)
             claims.setdefault(number, []).append(bare)
         marks = "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(cited)) or UNSUPPORTED
-        out.append(_attach(bare, marks))
+        out.append(attach(bare, marks))
     citations = [
         citation(i + 1, by_number[number], quote_for(claims[number], by_number[number].chunk.text))
         for i, number in enumerate(order)
@@ -122,7 +122,7 @@ def quoted(cited: Citation) -> str:
     return f"{label}: “{cited.quote.rstrip('.')}” [{cited.n}]."
 
 
-def _attach(sentence: str, marks: str) -> str:
+def attach(sentence: str, marks: str) -> str:
     """Put markers before the sentence's closing punctuation: '... July 2.' becomes '... July 2 [1].'"""
     if not marks:
         return sentence

@@ -25,9 +25,9 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
-from newsdesk.qa.answer import Answer, Passage
+from newsdesk.qa.answer import Answer, Citation, Passage
 from newsdesk.qa.answer_kind import candidate, echoes, fits
-from newsdesk.qa.citations import cite, is_refusal, source_words, strip_markers
+from newsdesk.qa.citations import attach, citation, cite, is_refusal, source_words, strip_markers
 from newsdesk.qa.condense import standalone_question
 from newsdesk.qa.evidence import select_evidence
 from newsdesk.qa.lexical import content_words, specifics, support
@@ -41,12 +41,14 @@ from newsdesk.qa.claim_check import check_json
 from newsdesk.qa.injection import without_instructions
 from newsdesk.qa.judge import Label, judge
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
+from newsdesk.qa.timeline import events, timeline_topic
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
 
 LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
 RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refusal worth a second try
+TIMELINE_PASSAGES = 20  # passages a timeline reads: a story's events are spread over more articles than one fact
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,14 @@ class Finished:
 
 
 AnswerEvent = Union[SourcesFound, TextDelta, Finished]
+
+
+def _finished(events: Iterator[AnswerEvent]) -> Answer:
+    """The answer a stream of events ends with."""
+    for event in events:
+        if isinstance(event, Finished):
+            return event.answer
+    raise AssertionError("stream ended without an answer")
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,10 @@ class Newsdesk:
         ``keep`` restricts the articles searched; ``top_k`` overrides the number of passages."""
         answered = [(t.question, t.answer) for t in history or [] if not is_refusal(t.answer)]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
+        topic = timeline_topic(standalone)
+        if topic is not None:
+            yield from self._timeline(question, standalone, topic, keep)
+            return
         found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
         reading = asdict(read_question(standalone, self.keyword_index.sources(), (keep or RetrievalFilter()).anchor()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
@@ -220,10 +234,7 @@ class Newsdesk:
         self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,
         top_k: int | None = None,
     ) -> Answer:
-        for event in self.stream(question, history, keep, top_k):
-            if isinstance(event, Finished):
-                return event.answer
-        raise AssertionError("stream ended without an answer")
+        return _finished(self.stream(question, history, keep, top_k))
 
     def _judge(self, claim: str, passage: str) -> Label:
         """The answer model's label for one claim against one passage (loaded on first use)."""
@@ -241,6 +252,33 @@ class Newsdesk:
                 yield TextDelta(text[shown:])
                 shown = len(text)
         return text
+
+    def timeline(self, topic: str, keep: RetrievalFilter | None = None) -> Answer:
+        """The topic's timeline, as the chat answers "timeline of …"."""
+        return _finished(self._timeline(topic, topic, topic, keep))
+
+    def _timeline(self, question: str, standalone: str, topic: str, keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
+        """The topic's dated events as lines, each quoting and citing every article that tells it (no model call)."""
+        found = [without_instructions(p) for p in self.retrieve(topic, TIMELINE_PASSAGES, keep)]
+        evidence = [p for p in found if self._is_evidence(topic, p)]
+        yield SourcesFound(evidence, standalone)
+        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
+        told = events(topic, evidence, self.embed_model.get_text_embedding_batch, stored)
+        if not told:
+            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
+            return
+        citations: list[Citation] = []
+        lines, rows = [], []
+        for event in told:
+            numbers = []
+            for passage, sentence in event.tellings:
+                numbers.append(len(citations) + 1)
+                citations.append(citation(numbers[-1], passage, sentence))
+            lines.append(f"- {event.date}: " + attach(event.sentence, "".join(f"[{n}]" for n in numbers)))
+            rows.append({"date": event.date, "sentence": event.sentence, "citations": numbers})
+        log.info("timeline of %r: %d events from %d passages", topic, len(told), len(evidence))
+        yield Finished(Answer(question, "\n".join(lines), citations, passages=found, standalone_question=standalone,
+                              understood={"timeline_of": [topic]}, timeline=rows))
 
     def _holds_the_question(self, question: str, passages: list[Passage]) -> bool:
         """A passage holds most of the question's content words: the small model's refusal is then more often

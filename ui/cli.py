@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ask)
     _llm_options(ask)
 
+    timeline = commands.add_parser(
+        "timeline", help="a story's dated events in order, each cited",
+        description="The dated events of a story in order, each line an article's own sentence with its citation; "
+        "the same event told by several outlets is one line with several citations. No answer model is needed. "
+        "The chat answers \"timeline of X\" and \"what happened with X?\" the same way.")
+    timeline.add_argument("topic", help="what the story is about, in quotes")
+    timeline.add_argument("--json", action="store_true", help="print the answer as JSON, with timeline: [{date, "
+                          "sentence, citations}]")
+    timeline.add_argument("--source", action="append", dest="sources", metavar="NAME", help="only this source (repeatable)")
+    timeline.add_argument("--since", help="only articles published on or after this date")
+    timeline.add_argument("--until", help="only articles published before this date")
+    _common(timeline)
+
     chat = commands.add_parser("chat", help="open the web chat", description="Serve the web chat (Gradio).")
     chat.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --auth)")
     chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -217,10 +230,24 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
     keep = retrieval_filter(args.sources, args.since, args.until, args.as_of)
     answer = desk.ask(args.question, _read_history(args.history) if args.history else None, keep)
-    if args.json:
+    _print_answer(answer, args.json)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    desk = _newsdesk(settings)
+    if desk.store.count() == 0:
+        raise CliError(f"the store at {desk.store.location} is empty; add articles first: newsdesk ingest PATH")
+    keep = retrieval_filter(args.sources, args.since, args.until)
+    _print_answer(desk.timeline(args.topic, keep), args.json)
+    return EXIT_OK
+
+
+def _print_answer(answer: Any, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
-        return EXIT_OK
-    if answer.standalone_question and answer.standalone_question != args.question:
+        return
+    if answer.standalone_question and answer.standalone_question != answer.question:
         print(f"(understood as: {answer.standalone_question})\n")
     if answer.headline:
         print(answer.headline)
@@ -242,7 +269,6 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("\nNearest passages found:")
         for p in answer.passages[:3]:
             print(f"- {p.chunk.title}: {p.chunk.text[:160]}…")
-    return EXIT_OK
 
 
 def retrieval_filter(sources: list[str] | None, since: str | None, until: str | None, as_of: str | None = None) -> Any:
@@ -454,6 +480,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": cmd_chat,
     "eval": cmd_eval,
     "watch": cmd_watch,
+    "timeline": cmd_timeline,
     "articles": cmd_articles,
 }
 
