@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 import time
 from dataclasses import asdict, dataclass, fields
@@ -25,18 +24,6 @@ from newsdesk.ingest.web import FetchError, fetch
 log = logging.getLogger(__name__)
 STATE_FILE = "feeds.json"
 MAX_BACKOFF = 6 * 3600.0  # a feed failing for long is still tried four times a day
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in "30s", "15m", "2h", "1d" (a bare number is minutes); ValueError saying what is accepted."""
-    match = _DURATION.match(str(text))
-    if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"{text!r} is not a duration; use a number with s, m, h or d, e.g. 30s, 15m, 2h")
-    return float(match.group(1)) * _UNIT[match.group(2).lower()]
-
-
 @dataclass
 class FeedState:
     """A followed feed: its validators, when it was polled and what that found, and when it is next due."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -38,3 +39,15 @@ def epoch_seconds(raw: str) -> int:
         raise ValueError("no date given")
     moment = datetime.fromisoformat(iso)
     return int((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp())
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.I)
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in "30s", "15m", "2h", "1d" (a bare number is minutes); ValueError saying what is accepted."""
+    match = _DURATION.match(str(text))
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"{text!r} is not a duration; use a number with s, m, h or d, e.g. 30s, 15m, 2h")
+    return float(match.group(1)) * _UNIT[match.group(2).lower()]

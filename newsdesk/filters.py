@@ -8,6 +8,8 @@ from typing import Any, Iterable
 
 from newsdesk.dates import epoch_seconds
 
+DAY = 86_400
+
 
 @dataclass(frozen=True)
 class RetrievalFilter:
@@ -17,8 +19,11 @@ class RetrievalFilter:
     as_of_ts: int | None = None  # when the question is asked, for "this week", "yesterday"; None: now (filters nothing)
 
     def anchor(self) -> int:
-        """The moment a question's relative dates are counted from: ``as_of_ts``, else now."""
-        return self.as_of_ts if self.as_of_ts is not None else int(time.time())
+        """The moment a question's relative dates are counted from: ``as_of_ts``, else now. A date given without a
+        time (midnight UTC) stands for the whole day: asked as it ends."""
+        if self.as_of_ts is None:
+            return int(time.time())
+        return self.as_of_ts + DAY - 1 if self.as_of_ts % DAY == 0 else self.as_of_ts
 
     @property
     def is_empty(self) -> bool:

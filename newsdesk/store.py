@@ -123,6 +123,19 @@ class ArticleStore:
             for m in got["metadatas"] or [] if m.get("signature")
         }
 
+    def first_chunks(self, since_ts: int | None, until_ts: int | None) -> list[tuple[Chunk, np.ndarray]]:
+        """The first chunk of every article published in [since_ts, until_ts) (None: open), with its vector: what
+        a digest groups and summarises (a news article's first chunk carries its lead)."""
+        clauses: list[dict[str, Any]] = [{"chunk_index": 0}]
+        if since_ts is not None:
+            clauses.append({"published_ts": {"$gte": since_ts}})
+        if until_ts is not None:
+            clauses.append({"published_ts": {"$lt": until_ts}})
+        where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        got = self._get_all(["documents", "metadatas", "embeddings"], where=where)
+        return [(_chunk_from(text, meta), np.asarray(vector, dtype=np.float32))
+                for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])]
+
     def stories(self, story_ids: Sequence[str]) -> dict[str, list[StoredArticle]]:
         """The stored articles of each of these stories."""
         if not story_ids:

@@ -42,6 +42,7 @@ class Answer:
     verdict: str | None = None  # a yes/no question's: "yes", "no" or "not_stated"
     checks: list[dict[str, str]] = field(default_factory=list)  # per claim: the label and the sentence that decided
     timeline: list[dict[str, object]] = field(default_factory=list)  # a timeline's events: date, sentence, citations
+    stories: list[dict[str, object]] = field(default_factory=list)  # a digest's: title, sources, summary, citation
 
     @property
     def headline(self) -> str:
@@ -60,4 +61,5 @@ class Answer:
             "verdict": self.verdict,
             "checks": self.checks,
             "timeline": self.timeline,
+            "stories": self.stories,
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Callable, Generator, Iterator, Union
@@ -42,6 +43,7 @@ from newsdesk.qa.injection import without_instructions
 from newsdesk.qa.judge import Label, judge
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
 from newsdesk.qa.timeline import events, timeline_topic
+from newsdesk.qa.digest import digest_request, stories, story_passages
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ log = logging.getLogger(__name__)
 LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
 RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refusal worth a second try
 TIMELINE_PASSAGES = 20  # passages a timeline reads: a story's events are spread over more articles than one fact
+DIGEST_STORIES = 10  # stories a digest lists
+DIGEST_TOPIC_PASSAGES = 50  # passages searched for a digest's topic: its articles of the period are among them
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ class Finished:
 
 
 AnswerEvent = Union[SourcesFound, TextDelta, Finished]
+
+
+def _iso_moment(ts: int) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="minutes")
 
 
 def _finished(events: Iterator[AnswerEvent]) -> Answer:
@@ -165,6 +173,12 @@ class Newsdesk:
         if topic is not None:
             yield from self._timeline(question, standalone, topic, keep)
             return
+        asked_for_news = digest_request(standalone)
+        if asked_for_news is not None:
+            answer = self.digest(asked_for_news[0], asked_for_news[1], keep, question=question)
+            yield SourcesFound(answer.passages, standalone)
+            yield Finished(answer)
+            return
         found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
         reading = asdict(read_question(standalone, self.keyword_index.sources(), (keep or RetrievalFilter()).anchor()))
         evidence = [p for p in found if self._is_evidence(standalone, p)]
@@ -252,6 +266,42 @@ class Newsdesk:
                 yield TextDelta(text[shown:])
                 shown = len(text)
         return text
+
+    def digest(self, seconds: float, topic: str | None = None, keep: RetrievalFilter | None = None,
+               limit: int = DIGEST_STORIES, question: str = "") -> Answer:
+        """What's new: the stories published in the ``seconds`` before the moment asked (now, or as of), on
+        ``topic`` when given, biggest first, each with its outlets and its lead quoted and cited (no model call)."""
+        keep = keep or RetrievalFilter()
+        end = keep.anchor() + 1
+        start = int(end - seconds)
+        question = question or f"What's new{f' on {topic}' if topic else ''}?"
+        first = [(c, v) for c, v in self.store.first_chunks(start, end)
+                 if keep.sources is None or c.source in keep.sources]
+        if topic:
+            period = replace(keep, since_ts=start, until_ts=end)
+            about = {p.chunk.article_id for p in self.retrieve(topic, DIGEST_TOPIC_PASSAGES, period)
+                     if self._is_evidence(topic, p)}
+            first = [(c, v) for c, v in first if c.article_id in about]
+        found = stories(first, limit)
+        period_read = {"since": _iso_moment(start), "until": _iso_moment(end - 1), "topic": topic or ""}
+        if not found:
+            log.info("digest %s: nothing published in that period", period_read)
+            return Answer(question, f"The articles don't say: none was published between {period_read['since']} and "
+                          f"{period_read['until']}" + (f" about {topic}." if topic else "."), refused=True,
+                          understood={"digest": [period_read]})
+        passages = story_passages(found)
+        lines, citations, rows = [], [], []
+        for story, passage in zip(found, passages):
+            quote = " ".join(story.summary)
+            citations.append(citation(passage.number, passage, quote))
+            count = len(story.articles)
+            told = f"{', '.join(story.sources) or 'no source named'}; {count} article{'s' if count > 1 else ''}"
+            lines.append(f"- **{story.lead.title}** ({told}): {attach(quote, f'[{passage.number}]')}")
+            rows.append({"title": story.lead.title, "sources": story.sources, "summary": quote,
+                         "articles": [a.article_id for a in story.articles], "citation": passage.number})
+        log.info("digest %s: %d stories from %d articles", period_read, len(found), len(first))
+        return Answer(question, "\n".join(lines), citations, passages=passages, understood={"digest": [period_read]},
+                      stories=rows)
 
     def timeline(self, topic: str, keep: RetrievalFilter | None = None) -> Answer:
         """The topic's timeline, as the chat answers "timeline of …"."""

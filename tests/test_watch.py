@@ -16,7 +16,8 @@ import pytest
 
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.ingest.pipeline import Ingestor
-from newsdesk.ingest.watch import FeedStates, Watcher, parse_duration
+from newsdesk.dates import parse_duration
+from newsdesk.ingest.watch import FeedStates, Watcher
 from newsdesk.qa.engine import Newsdesk
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store

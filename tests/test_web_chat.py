@@ -141,6 +141,15 @@ def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, brows
         assert "closed again by gales" in shown and "reopens after storm" not in shown
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-filters.png"), full_page=True)  # type: ignore[attr-defined]
+
+        page.get_by_role("tab", name="What's new").click()  # type: ignore[attr-defined]
+        page.locator("#news-as-of textarea, #news-as-of input").first.fill("2023-11-21")  # type: ignore[attr-defined]
+        page.get_by_label("7 days").check()  # type: ignore[attr-defined]
+        page.locator("#news-show").click()  # type: ignore[attr-defined]
+        page.locator("#news", has_text="closed again by gales").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        news = page.locator("#news").inner_text() + page.locator("#news-sources").inner_text()  # type: ignore[attr-defined]
+        assert "Coast News" in news and "Gales closed the harbour at Port Ellen again" in news
+        assert "reopens after storm" not in news  # published in October
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -298,6 +307,14 @@ def test_openai_compatible_api_beside_the_chat(seed_store: Path, smollm2: Path) 
         premise = {**body, "messages": [{"role": "user", "content": "Why is Robinson visiting India?"}]}
         refused = json.loads(urllib.request.urlopen(post(premise), timeout=120).read())["newsdesk"]
         assert refused["refused"] and refused["unsupported_premises"] == ["India"]
+
+        authorised = {"Authorization": "Basic " + base64.b64encode(b"editor:s3cret").decode()}
+        news = json.loads(urllib.request.urlopen(urllib.request.Request(
+            url + "v1/digest?since=7d", headers=authorised), timeout=60).read())
+        assert news["refused"] and news["understood"]["digest"][0]["topic"] == ""  # the seed article is undated
+        with pytest.raises(urllib.error.HTTPError) as bad_period:
+            urllib.request.urlopen(urllib.request.Request(url + "v1/digest?since=lately", headers=authorised), timeout=60)
+        assert bad_period.value.code == 400 and "'lately' is not a duration" in bad_period.value.read().decode()
 
         elsewhere = {**body, "newsdesk": {"sources": ["Daily Planet"]}}  # the reader's filters travel with the request
         assert json.loads(urllib.request.urlopen(post(elsewhere), timeout=120).read())["newsdesk"]["refused"]

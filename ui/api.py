@@ -5,7 +5,8 @@ The answer text carries [n] markers; the citations travel in an extra top-level 
 ``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote",
 "also_reported_by"}], "refused", "standalone_question"}``. A request may carry its own ``newsdesk`` object:
 ``{"sources": [...], "since", "until", "as_of"}`` (dates in any common form; ``as_of`` is when "today", "this week",
-"the latest" in the question are read from, now by default). When streaming, text deltas come as the model writes them (without markers), and the
+"the latest" in the question are read from, now by default). ``GET /v1/digest?since=24h&topic=&as_of=&limit=10``
+returns what's new, as ``newsdesk digest --json`` prints it. When streaming, text deltas come as the model writes them (without markers), and the
 last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
 """
 
@@ -21,6 +22,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
+from newsdesk.dates import parse_duration
 from newsdesk.filters import RetrievalFilter, reader_filter
 from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
 
@@ -73,6 +75,17 @@ def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:
     @router.get("/v1/models")
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": MODEL, "object": "model", "owned_by": "newsdesk"}]}
+
+    @router.get("/v1/digest")
+    async def digest(since: str = "24h", topic: str = "", as_of: str = "", limit: int = 10) -> Any:
+        """What's new, as `newsdesk digest --json` prints it."""
+        try:
+            seconds = parse_duration(since)
+            keep = reader_filter(None, None, None, as_of, ("since", "until", "as_of"))
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
+        answer = await _in_thread(lambda: desk.digest(seconds, topic or None, keep, max(1, min(limit, 50))))
+        return JSONResponse(answer.to_json())
 
     @router.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Any:

@@ -101,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--until", help="only articles published before this date")
     _common(timeline)
 
+    digest = commands.add_parser(
+        "digest", help="what's new: the period's stories, biggest first, each cited",
+        description="The stories published in the last --since (before now, or --as-of), biggest first (most "
+        "outlets, then most articles): articles about the same event are grouped and their outlets listed, each "
+        "story summarised by its lead, quoted and cited. No answer model is needed. The chat answers \"what's "
+        "new?\" and \"what's new in X this week?\" the same way.")
+    digest.add_argument("--since", default="24h", help="how far back: 12h, 24h, 7d (default 24h)")
+    digest.add_argument("--topic", help="only stories about this")
+    digest.add_argument("--as-of", help="the period ends on this date (default: now)")
+    digest.add_argument("--source", action="append", dest="sources", metavar="NAME", help="only this source (repeatable)")
+    digest.add_argument("--limit", type=int, default=10, help="stories listed (default 10)")
+    digest.add_argument("--json", action="store_true", help="print the answer as JSON, with stories: [{title, "
+                        "sources, summary, articles, citation}]")
+    _common(digest)
+
     chat = commands.add_parser("chat", help="open the web chat", description="Serve the web chat (Gradio).")
     chat.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --auth)")
     chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -234,6 +249,21 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.dates import parse_duration
+
+    desk = _newsdesk(settings)
+    try:
+        seconds = parse_duration(args.since)
+    except ValueError as exc:
+        raise CliError(f"--since: {exc}") from None
+    if args.limit < 1:
+        raise CliError("--limit: give at least 1 story")
+    keep = retrieval_filter(args.sources, None, None, args.as_of)
+    _print_answer(desk.digest(seconds, args.topic, keep, args.limit), args.json)
+    return EXIT_OK
+
+
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     desk = _newsdesk(settings)
     if desk.store.count() == 0:
@@ -317,7 +347,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any, options: Any) -> Any:
     """The watcher of these feeds, after checking what the operator gave."""
     from newsdesk.ingest.pipeline import Ingestor
-    from newsdesk.ingest.watch import Watcher, parse_duration
+    from newsdesk.dates import parse_duration
+    from newsdesk.ingest.watch import Watcher
 
     not_urls = [f for f in feeds if not f.startswith(("http://", "https://"))]
     if not_urls:
@@ -481,6 +512,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "eval": cmd_eval,
     "watch": cmd_watch,
     "timeline": cmd_timeline,
+    "digest": cmd_digest,
     "articles": cmd_articles,
 }
 

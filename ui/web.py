@@ -49,6 +49,7 @@ document.addEventListener("click", (event) => {
 }, true);
 </script>"""
 LIBRARY_COLUMNS = ["title", "source", "date", "chunks", "id"]
+PERIODS = {"24h": 86_400, "7 days": 7 * 86_400, "30 days": 30 * 86_400}  # the What's new tab's choices
 EMPTY_STORE = "**The store is empty.** Add articles in the Library tab, or with `newsdesk ingest PATH`."
 
 
@@ -222,6 +223,11 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             raise gr.Error("Give an http(s) URL of an article page or an RSS/Atom feed")
         return ingest(list(read_sources([url], SourceOptions(follow_links=follow))), {})
 
+    def whats_new(period: str, topic: str, as_of: str) -> tuple[str, str]:
+        keep = RetrievalFilter(as_of_ts=_day_ts(as_of, "As of"))
+        answer = desk.digest(PERIODS.get(period, PERIODS["24h"]), (topic or "").strip() or None, keep)
+        return answer.answer, f"<h4>Sources</h4>{citation_cards(answer.citations)}" if answer.citations else ""
+
     def remove(article_id: str, search: str) -> tuple[str, list[list[Any]]]:
         article_id = (article_id or "").strip()
         removed = desk.store.remove_article(article_id) if article_id else 0
@@ -259,6 +265,16 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             ask.click(respond, inputs, outputs, concurrency_id="answer")
             question.submit(respond, inputs, outputs, concurrency_id="answer")
             new_chat.click(lambda: ("", [], [], "<h4>Sources</h4>"), None, outputs, queue=False)
+        with gr.Tab("What's new", elem_id="news-tab"):
+            with gr.Row():
+                period = gr.Radio(list(PERIODS), value="24h", label="Published in the last", elem_id="news-period")
+                topic = gr.Textbox(label="About (optional)", elem_id="news-topic")
+                news_as_of = gr.Textbox(label="As of (YYYY-MM-DD; empty: now)", elem_id="news-as-of")
+            show_news = gr.Button("Show", variant="primary", elem_id="news-show")
+            with gr.Row():
+                news = gr.Markdown(elem_id="news")
+                news_cards = gr.HTML(elem_id="news-sources")
+            show_news.click(whats_new, [period, topic, news_as_of], [news, news_cards], concurrency_id="library")
         with gr.Tab("Library", elem_id="library-tab"):
             with gr.Row():
                 search = gr.Textbox(placeholder="Search titles, sources, ids…", show_label=False, elem_id="library-search")
