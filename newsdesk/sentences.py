@@ -24,3 +24,12 @@ def split_sentences(text: str) -> list[str]:
         else:
             sentences.append(piece)
     return sentences
+
+
+_STATEMENT_END = re.compile(r"[.!][\"'”’)\]]*$")
+
+
+def is_statement(sentence: str) -> bool:
+    """A sentence that states something: it ends as a statement does. Headings, captions and list items in
+    article text end without one, and a question asks."""
+    return bool(_STATEMENT_END.search(sentence.strip()))

@@ -43,6 +43,7 @@ class Answer:
     checks: list[dict[str, str]] = field(default_factory=list)  # per claim: the label and the sentence that decided
     timeline: list[dict[str, object]] = field(default_factory=list)  # a timeline's events: date, sentence, citations
     stories: list[dict[str, object]] = field(default_factory=list)  # a digest's: title, sources, summary, citation
+    coverage: list[dict[str, object]] = field(default_factory=list)  # per outlet compared: its points, cited
 
     @property
     def headline(self) -> str:
@@ -62,4 +63,5 @@ class Answer:
             "checks": self.checks,
             "timeline": self.timeline,
             "stories": self.stories,
+            "coverage": self.coverage,
         }

@@ -17,7 +17,7 @@ import numpy as np
 
 from newsdesk.articles import Chunk
 from newsdesk.qa.answer import Passage
-from newsdesk.sentences import split_sentences
+from newsdesk.sentences import is_statement, split_sentences
 
 # Cosine similarity of two articles' first chunks (MiniLM, with their title/source/date header) from which they
 # tell the same event; two reports of one event by two outlets mostly pass it, two stories on one subject mostly not.
@@ -107,7 +107,7 @@ def _groups(chunks: list[Chunk], similarity: np.ndarray) -> list[list[int]]:
 
 def lead_sentences(text: str) -> tuple[str, ...]:
     """The article's first sentence that says something, and the next when that one is short."""
-    sentences = [s for s in split_sentences(text) if len(_WORD.findall(s)) >= LEAD_WORDS and not s.endswith("?")]
+    sentences = [s for s in split_sentences(text) if len(_WORD.findall(s)) >= LEAD_WORDS and is_statement(s)]
     if not sentences:
         return ()
     return tuple(sentences[:2]) if len(_WORD.findall(sentences[0])) < SHORT_LEAD else (sentences[0],)

@@ -44,6 +44,7 @@ from newsdesk.qa.judge import Label, judge
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
 from newsdesk.qa.timeline import events, timeline_topic
 from newsdesk.qa.digest import digest_request, stories, story_passages
+from newsdesk.qa.coverage import POINTS, CoverageQuestion, compare, coverage_question
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must h
 RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refusal worth a second try
 TIMELINE_PASSAGES = 20  # passages a timeline reads: a story's events are spread over more articles than one fact
 DIGEST_STORIES = 10  # stories a digest lists
+COVERAGE_PASSAGES = 4  # passages read from each outlet compared
 DIGEST_TOPIC_PASSAGES = 50  # passages searched for a digest's topic: its articles of the period are among them
 
 
@@ -172,6 +174,11 @@ class Newsdesk:
         topic = timeline_topic(standalone)
         if topic is not None:
             yield from self._timeline(question, standalone, topic, keep)
+            return
+        self.keyword_index.ensure_current(self.store)  # its sources name the outlets a question may compare
+        compared = coverage_question(standalone, self.keyword_index.sources())
+        if compared is not None:
+            yield from self._coverage(question, standalone, compared, keep)
             return
         asked_for_news = digest_request(standalone)
         if asked_for_news is not None:
@@ -302,6 +309,46 @@ class Newsdesk:
         log.info("digest %s: %d stories from %d articles", period_read, len(found), len(first))
         return Answer(question, "\n".join(lines), citations, passages=passages, understood={"digest": [period_read]},
                       stories=rows)
+
+    def _coverage(self, question: str, standalone: str, asked: CoverageQuestion,
+                  keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
+        """Each outlet's points about the topic side by side, its own points marked (no model call)."""
+        about = asked.topic or standalone
+        by_outlet = []
+        for outlet in asked.outlets:
+            scope = (keep or RetrievalFilter()).narrowed_to(outlet)
+            found = [without_instructions(p) for p in self.retrieve(about, COVERAGE_PASSAGES, scope)]
+            by_outlet.append([p for p in found if self._is_evidence(about, p)])
+        passages = [replace(p, number=i) for i, p in enumerate((p for each in by_outlet for p in each), start=1)]
+        yield SourcesFound(passages, standalone)
+        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in passages])
+        points = compare(asked.topic, by_outlet, self.embed_model.get_text_embedding_batch, stored)
+        names = [" / ".join(sorted(outlet)) for outlet in asked.outlets]
+        understood = {"coverage_of": [asked.topic], "sources": [sorted(o) for o in asked.outlets]}
+        if not any(points):
+            yield Finished(Answer(question, f"The articles don't say: none from {' or '.join(names)} is about "
+                                  f"{about}.", refused=True, passages=passages, standalone_question=standalone,
+                                  understood=understood))
+            return
+        shown = [(names[0], [p for p in points[0] if p.only_here][:POINTS])] if asked.only_first else \
+            [(name, own[:POINTS]) for name, own in zip(names, points)]
+        lines, citations, rows = [], [], []
+        for name, own in shown:
+            lines += [""] if lines else []
+            lines.append(f"**{name}**")
+            if not own:
+                lines.append(f"- nothing that {' or '.join(names[1:])} does not say too" if asked.only_first
+                             else f"- nothing about {about} in its articles")
+            for point in own:
+                citations.append(citation(len(citations) + 1, point.passage, point.sentence))
+                mark = f" (only {name})" if point.only_here and not asked.only_first else ""
+                lines.append(f"- {attach(point.sentence, f'[{len(citations)}]')}{mark}")
+            rows.append({"source": name, "points": [
+                {"sentence": p.sentence, "citation": citations[len(citations) - len(own) + i].n, "only_here": p.only_here}
+                for i, p in enumerate(own)]})
+        log.info("coverage of %r by %s: %s points", about, names, [len(p) for p in points])
+        yield Finished(Answer(question, "\n".join(lines), citations, passages=passages, standalone_question=standalone,
+                              understood=understood, coverage=rows))
 
     def timeline(self, topic: str, keep: RetrievalFilter | None = None) -> Answer:
         """The topic's timeline, as the chat answers "timeline of …"."""

@@ -20,7 +20,7 @@ from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
 from newsdesk.qa.query_analysis import DAY, named_periods
 from newsdesk.qa.relative_dates import with_dates
-from newsdesk.sentences import split_sentences
+from newsdesk.sentences import is_statement, split_sentences
 
 # What asks for a timeline, and the topic it names: "timeline of X", "X timeline", "what happened with X",
 # "how did X unfold", "chronology of X".
@@ -80,7 +80,7 @@ def events(topic: str, passages: Sequence[Passage], embed: Callable[[list[str]],
            stored: Mapping[str, np.ndarray]) -> list[Event]:
     """The topic's dated events in these passages, oldest first (at most ``MAX_EVENTS``, the most relevant kept).
     ``stored``: the sentence vectors the index holds for a chunk (used when its sentences are those of the passage,
-    the rest are embedded: ~2 s for 20 passages here). A question in an article is not an event."""
+    the rest are embedded: ~2 s for 20 passages here). A heading or a question in an article is not an event."""
     wanted = content_words(topic)
     candidates, vectors = [], []
     for passage in passages:
@@ -89,7 +89,7 @@ def events(topic: str, passages: Sequence[Passage], embed: Callable[[list[str]],
         fresh = held is None or len(held) != len(sentences)
         rows = np.asarray(embed(sentences), dtype=np.float32) if fresh and sentences else held
         for sentence, row in zip(sentences, rows if rows is not None else []):
-            if not sentence.rstrip("\"'”’)").endswith("?"):
+            if is_statement(sentence):
                 candidates.append((sentence, passage))
                 vectors.append(row)
     if not candidates or not wanted:
