@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from newsdesk.ingest.pipeline import Ingestor, IngestReport
-from newsdesk.ingest.sources import Problem, SourceOptions, feed_items
+from newsdesk.ingest.sources import SourceOptions, feed_items
 from newsdesk.ingest.web import FetchError, fetch
 
 log = logging.getLogger(__name__)
@@ -124,48 +124,97 @@ def poll_feed(state: FeedState, ingestor: Ingestor, every: float, options: Sourc
 
 class Watcher:
     """Polls the feeds that are due, one after another, until stopped; questions are answered meanwhile (the
-    index a question reads is swapped in whole when an ingest has updated it)."""
+    index a question reads is swapped in whole when an ingest has updated it). Feeds can be followed, paused and
+    dropped while it runs (the web chat's Library)."""
 
     def __init__(self, feeds: Sequence[str], every: float, ingestor: Ingestor, state_path: Path,
-                 options: SourceOptions | None = None, now: Callable[[], float] = time.time) -> None:
+                 options: SourceOptions | None = None, now: Callable[[], float] = time.time,
+                 include_saved: bool = False) -> None:
         self.every = every
         self.ingestor = ingestor
         self.options = options or SourceOptions()
         self.states = FeedStates(state_path)
-        self.urls = list(dict.fromkeys(feeds))
+        saved = list(self.states.feeds) if include_saved else []
+        self.urls = list(dict.fromkeys([*feeds, *saved]))
         for url in self.urls:
             self.states.follow(url)
         self._now = now
-        self._lock = threading.Lock()  # one poll at a time: two would ingest the same entries twice
+        self._polling = threading.Lock()  # one poll at a time: two would ingest the same entries twice
+        self._feeds = threading.Lock()  # the list of feeds and their states, changed from other threads
+        self._wake = threading.Event()  # set when a feed is followed or resumed: poll it now
+        self._stopped = threading.Event()
 
     def poll_due(self, force: bool = False) -> list[PollResult]:
         """Poll every followed, unpaused feed that is due (all of them with ``force``)."""
         results = []
-        with self._lock:
-            for url in self.urls:
-                state = self.states.feeds[url]
-                if state.paused or (not force and state.next_poll > self._now()):
+        with self._polling:
+            with self._feeds:
+                urls = list(self.urls)
+            for url in urls:
+                with self._feeds:
+                    state = self.states.feeds.get(url) if url in self.urls else None
+                if state is None or state.paused or (not force and state.next_poll > self._now()):
                     continue
                 result = poll_feed(state, self.ingestor, self.every, self.options, self._now)
                 (log.warning if result.result == "failed" else log.info)("%s", result.describe())
                 results.append(result)
-                self.states.save()
+                with self._feeds:
+                    self.states.save()
         return results
 
+    def follow(self, url: str) -> None:
+        """Follow one more feed, polled at once. ValueError for what is not an http(s) URL."""
+        url = url.strip()
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) feed URL: {url!r}")
+        with self._feeds:
+            if url not in self.urls:
+                self.urls.append(url)
+            state = self.states.follow(url)
+            state.paused, state.next_poll = False, 0.0
+            self.states.save()
+        self._wake.set()
+
+    def pause(self, url: str, paused: bool) -> None:
+        with self._feeds:
+            state = self._state(url)
+            state.paused = paused
+            state.next_poll = 0.0 if not paused else state.next_poll
+            self.states.save()
+        self._wake.set()
+
+    def drop(self, url: str) -> None:
+        """Stop following a feed; what it stored stays."""
+        with self._feeds:
+            self._state(url)
+            self.urls.remove(url)
+            del self.states.feeds[url]
+            self.states.save()
+
+    def _state(self, url: str) -> FeedState:
+        if url not in self.urls:
+            raise ValueError(f"not a followed feed: {url!r}")
+        return self.states.feeds[url]
+
+    def followed(self) -> list[FeedState]:
+        with self._feeds:
+            return [FeedState(**asdict(self.states.feeds[u])) for u in self.urls]
+
     def seconds_to_next(self) -> float:
-        due = [self.states.feeds[u].next_poll for u in self.urls if not self.states.feeds[u].paused]
+        with self._feeds:
+            due = [self.states.feeds[u].next_poll for u in self.urls if not self.states.feeds[u].paused]
         return max(0.0, min(due) - self._now()) if due else self.every
 
-    def run(self, stop: threading.Event, on_poll: Callable[[PollResult], None] | None = None) -> None:
-        """Poll until ``stop`` is set, sleeping until the next feed is due."""
-        while not stop.is_set():
+    def run(self, on_poll: Callable[[PollResult], None] | None = None) -> None:
+        """Poll until ``stop``, sleeping until the next feed is due or one is followed."""
+        while not self._stopped.is_set():
             for result in self.poll_due():
                 if on_poll:
                     on_poll(result)
-            stop.wait(self.seconds_to_next())
+            self._wake.wait(self.seconds_to_next())
+            self._wake.clear()
 
-
-def problems_of(results: Sequence[PollResult]) -> list[Problem]:
-    """Every failed feed, and every entry that could not be stored, as the ingest reports problems."""
-    found = [Problem(r.url, r.error) for r in results if r.result == "failed"]
-    return found + [p for r in results if r.report for p in r.report.errors]
+    def stop(self) -> None:
+        """End ``run`` (after the poll under way, if any)."""
+        self._stopped.set()
+        self._wake.set()

@@ -181,3 +181,39 @@ def test_durations() -> None:
     for bad in ("", "soon", "0m", "-5m", "15 minutes"):
         with pytest.raises(ValueError, match="not a duration"):
             parse_duration(bad)
+
+
+def test_feeds_followed_paused_and_dropped_while_the_watcher_runs(site: FeedSite, tmp_path: Path) -> None:
+    """As the web chat's Library does: a feed followed while the watcher sleeps is polled at once."""
+    import time
+
+    site.routes = {"/news.xml": (200, rss("Valley Gazette", [HARBOUR])), "/more.xml": (200, rss("Isle Post", [SCHOOL]))}
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    watcher = Watcher([], 3600, Ingestor.for_settings(settings, store), settings.feed_state_path)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        watcher.follow(f"{site.url}/news.xml")
+        deadline = time.monotonic() + 120
+        while [a.article_id for a in store.articles()] != ["harbour"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [a.article_id for a in store.articles()] == ["harbour"]
+        with pytest.raises(ValueError, match="not an http\\(s\\) feed URL"):
+            watcher.follow("feeds.xml")
+        watcher.follow(f"{site.url}/more.xml")
+        watcher.pause(f"{site.url}/news.xml", True)
+        while len(store.articles()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        [news, more] = watcher.followed()
+        assert news.paused and more.last_result == "stored" and more.articles_added == 1
+        watcher.drop(f"{site.url}/news.xml")
+        assert [s.url for s in watcher.followed()] == [f"{site.url}/more.xml"]
+        with pytest.raises(ValueError, match="not a followed feed"):
+            watcher.pause(f"{site.url}/news.xml", False)
+        assert [s["url"] for s in json.loads(settings.feed_state_path.read_text())] == [f"{site.url}/more.xml"]
+        assert sorted(a.article_id for a in store.articles()) == ["harbour", "school"]  # dropping keeps what it stored
+    finally:
+        watcher.stop()
+        thread.join(timeout=60)
+    assert not thread.is_alive()

@@ -324,3 +324,38 @@ def test_openai_compatible_api_beside_the_chat(seed_store: Path, smollm2: Path) 
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_feeds_followed_from_the_library(data_dir: Path, smollm2: Path, browser_page: object) -> None:
+    """`newsdesk chat --watch FEED` polls it in the background; the Library lists it and follows another."""
+    from tests.test_watch import BRIDGE, HARBOUR, FeedSite, rss
+
+    site = FeedSite()
+    site.routes = {"/news.xml": (200, rss("Valley Gazette", [HARBOUR])), "/more.xml": (200, rss("Isle Post", [BRIDGE]))}
+    proc, url = start_chat(data_dir, "--llm-gguf", str(smollm2), "--watch", f"{site.url}/news.xml")
+    page = browser_page
+    try:
+        page.goto(url)  # type: ignore[attr-defined]
+        page.get_by_role("tab", name="Library").click()  # type: ignore[attr-defined]
+        table = page.locator("#feed-table")  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 120
+        while "stored" not in table.inner_text() and time.monotonic() < deadline:
+            page.locator("#feed-refresh").click()  # type: ignore[attr-defined]
+            time.sleep(1)
+        assert f"{site.url}/news.xml" in table.inner_text() and "stored" in table.inner_text()
+
+        page.locator("#feed-url textarea, #feed-url input").first.fill(f"{site.url}/more.xml")  # type: ignore[attr-defined]
+        page.locator("#feed-apply").click()  # type: ignore[attr-defined]
+        page.locator("#feed-status", has_text="Following").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        while site.polled("/more.xml") != [200] and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert site.polled("/more.xml") == [200]  # polled at once, not at the next 15-minute round
+        page.locator("#feed-url textarea, #feed-url input").first.fill("not a url")  # type: ignore[attr-defined]
+        page.locator("#feed-apply").click()  # type: ignore[attr-defined]
+        page.locator("#feed-status", has_text="not an http(s) feed URL").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "library-feeds.png"), full_page=True)  # type: ignore[attr-defined]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        site.server.shutdown()

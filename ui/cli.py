@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -339,13 +338,15 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     desk = _newsdesk(settings)
     feeds = [*args.watch, *settings.feeds]
-    watcher = _watcher(settings, feeds, None, desk.store, SourceOptions()) if feeds else None
+    watcher = _watcher(settings, feeds, None, desk.store, SourceOptions(), include_saved=True, embedder=desk.embed_model)
     serve(desk, host=args.host, port=args.port, auth=auth, upload_max_mb=settings.upload_max_mb, watcher=watcher)
     return EXIT_OK
 
 
-def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any, options: Any) -> Any:
-    """The watcher of these feeds, after checking what the operator gave."""
+def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any, options: Any,
+             include_saved: bool = False, embedder: Any = None) -> Any:
+    """The watcher of these feeds (and, with ``include_saved``, of those followed before from the web chat), after
+    checking what the operator gave."""
     from newsdesk.ingest.pipeline import Ingestor
     from newsdesk.dates import parse_duration
     from newsdesk.ingest.watch import Watcher
@@ -357,7 +358,8 @@ def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any
         seconds = parse_duration(every or settings.watch_every)
     except ValueError as exc:
         raise CliError(f"{'--every' if every else 'watch_every'}: {exc}") from None
-    return Watcher(feeds, seconds, Ingestor.for_settings(settings, store), settings.feed_state_path, options)
+    return Watcher(feeds, seconds, Ingestor.for_settings(settings, store, embedder), settings.feed_state_path, options,
+                   include_saved=include_saved)
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
@@ -386,7 +388,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     print(f"watching {len(watcher.urls)} feed(s), each every {args.every or settings.watch_every}; Ctrl-C stops",
           file=sys.stderr, flush=True)
     try:
-        watcher.run(threading.Event(), show)
+        watcher.run(show)
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr)
     return EXIT_OK

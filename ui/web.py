@@ -140,7 +140,7 @@ def library_rows(desk: Newsdesk, search: str = "") -> list[list[Any]]:
     ]
 
 
-def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
+def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None = None) -> gr.Blocks:
     ingestor = Ingestor(desk.store, desk.embed_model, desk.settings.chunk_size, desk.settings.chunk_overlap,
                         desk.keyword_index)
 
@@ -298,7 +298,50 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20) -> gr.Blocks:
             upload_button.click(upload, files, [status, table, sources], **library)
             url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
             remove_button.click(remove, [remove_id, search], [status, table], **library)
+            if watcher is not None:
+                with gr.Accordion("Followed feeds", open=True, elem_id="feeds"):
+                    feeds = gr.Dataframe(feed_rows(watcher), headers=FEED_COLUMNS, interactive=False,
+                                         elem_id="feed-table")
+                    with gr.Row():
+                        feed_url = gr.Textbox(label="Feed URL", elem_id="feed-url", scale=3)
+                        feed_action = gr.Radio(["follow", "pause", "resume", "stop following"], value="follow",
+                                               label="Action", elem_id="feed-action", scale=2)
+                        feed_button = gr.Button("Apply", elem_id="feed-apply", scale=0)
+                        feed_refresh = gr.Button("Refresh", elem_id="feed-refresh", scale=0)
+                    feed_status = gr.Markdown(elem_id="feed-status")
+                feed_button.click(lambda u, a: change_feed(watcher, u, a), [feed_url, feed_action],
+                                  [feed_status, feeds], queue=False)
+                feed_refresh.click(lambda: feed_rows(watcher), None, feeds, queue=False)
     return app
+
+
+FEED_COLUMNS = ["feed", "state", "last poll (UTC)", "added", "updated", "last error", "next poll (UTC)"]
+
+
+def feed_rows(watcher: Watcher) -> list[list[Any]]:
+    """Each followed feed as the Library shows it: what its last poll found and when the next is due."""
+
+    def when(ts: float | None) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) if ts else "–"
+
+    return [[s.url, "paused" if s.paused else (s.last_result or "not polled yet"), when(s.last_poll),
+             s.articles_added, s.articles_updated, s.last_error or "", "–" if s.paused else when(s.next_poll)]
+            for s in watcher.followed()]
+
+
+def change_feed(watcher: Watcher, url: str, action: str) -> tuple[str, list[list[Any]]]:
+    url = (url or "").strip()
+    try:
+        if action == "follow":
+            watcher.follow(url)
+        elif action == "stop following":
+            watcher.drop(url)
+        else:
+            watcher.pause(url, action == "pause")
+    except ValueError as exc:
+        return f"**error:** {html.escape(str(exc))}", feed_rows(watcher)
+    done = {"follow": "Following", "pause": "Paused", "resume": "Resumed", "stop following": "Stopped following"}
+    return f"{done.get(action, action)} {html.escape(url)}.", feed_rows(watcher)
 
 
 def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, upload_max_mb: int = 20,
@@ -318,14 +361,14 @@ def serve(desk: Newsdesk, host: str, port: int, auth: tuple[str, str] | None, up
     desk.llm  # noqa: B018  (loads the answer model now, not on the first question)
     log.warning("answer model ready in %.1fs; %d chunks in %s", time.perf_counter() - started, desk.store.count(),
                 desk.store.location)
-    blocks = build_app(desk, upload_max_mb)
+    blocks = build_app(desk, upload_max_mb, watcher)
     blocks.queue(default_concurrency_limit=1, max_size=64)
     api = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None)
     api.include_router(build_router(desk, auth))
     app = gr.mount_gradio_app(api, blocks, path="/", auth=auth, css=CSS, head=HEAD, footer_links=[],
                               show_error=False, max_file_size=f"{upload_max_mb}mb")
     if watcher is not None:
-        threading.Thread(target=watcher.run, args=(threading.Event(),), name="newsdesk-watch", daemon=True).start()
+        threading.Thread(target=watcher.run, name="newsdesk-watch", daemon=True).start()
         log.warning("following %d feed(s); their state: %s", len(watcher.urls), watcher.states.path)
     print(f"Newsdesk chat on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
