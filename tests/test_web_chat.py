@@ -142,6 +142,15 @@ def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, brows
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-filters.png"), full_page=True)  # type: ignore[attr-defined]
 
+        page.locator("#filter-sources input").click()  # type: ignore[attr-defined]
+        page.get_by_role("option", name="Island Times").click()  # both sources: a timeline of both reports
+        page.keyboard.press("Escape")  # type: ignore[attr-defined]
+        ask(page, "Timeline of the Port Ellen harbour")
+        page.locator("#sources .answer-sources").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        told = page.locator("#chat").inner_text()  # type: ignore[attr-defined]
+        assert told.index("2023-10-02") < told.index("2023-11-19")  # "on Monday" of Oct 2; "on Sunday" before Nov 20
+        assert "Gales closed the harbour at Port Ellen again on Sunday" in page.locator("#sources").inner_text()  # type: ignore[attr-defined]
+
         page.get_by_role("tab", name="What's new").click()  # type: ignore[attr-defined]
         page.locator("#news-as-of textarea, #news-as-of input").first.fill("2023-11-21")  # type: ignore[attr-defined]
         page.get_by_label("7 days").check()  # type: ignore[attr-defined]

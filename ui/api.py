@@ -3,7 +3,8 @@ so other chat front ends and scripts can use Newsdesk as a backend.
 
 The answer text carries [n] markers; the citations travel in an extra top-level field, ``newsdesk``:
 ``{"short_answer", "citations": [{"n", "article_id", "title", "source", "published_at", "url", "quote",
-"also_reported_by"}], "refused", "standalone_question"}``. A request may carry its own ``newsdesk`` object:
+"also_reported_by"}], "refused", "standalone_question", "verdict", "checks", "unsupported_premises", "timeline",
+"stories", "coverage"}``. A request may carry its own ``newsdesk`` object:
 ``{"sources": [...], "since", "until", "as_of"}`` (dates in any common form; ``as_of`` is when "today", "this week",
 "the latest" in the question are read from, now by default). ``GET /v1/digest?since=24h&topic=&as_of=&limit=10``
 returns what's new, as ``newsdesk digest --json`` prints it. When streaming, text deltas come as the model writes them (without markers), and the
@@ -56,7 +57,8 @@ def _extra(answer: Any) -> dict[str, Any]:
     payload = answer.to_json()
     return {"short_answer": payload["short_answer"], "citations": payload["citations"], "refused": payload["refused"],
             "standalone_question": payload["standalone_question"], "verdict": payload["verdict"],
-            "checks": payload["checks"], "unsupported_premises": payload["understood"].get("unsupported_premises", [])}
+            "checks": payload["checks"], "unsupported_premises": payload["understood"].get("unsupported_premises", []),
+            "timeline": payload["timeline"], "stories": payload["stories"], "coverage": payload["coverage"]}
 
 
 def build_router(desk: Newsdesk, auth: tuple[str, str] | None) -> APIRouter:
