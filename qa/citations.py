@@ -81,8 +81,10 @@ def _dated_text(passage: Passage) -> str:
 
 
 def source_words(passage: Passage) -> set[str]:
-    """Every word a passage can vouch for: its article's title and source, and its dated text."""
-    return content_words(f"{passage.chunk.title} {passage.chunk.source} {_dated_text(passage)}")
+    """Every word a passage can vouch for: its article's title and source, the other outlets that ran its story,
+    and its dated text."""
+    outlets = " ".join(passage.also_reported_by)
+    return content_words(f"{passage.chunk.title} {passage.chunk.source} {outlets} {_dated_text(passage)}")
 
 
 def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str, list[Citation]]:

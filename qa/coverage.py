@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from newsdesk.qa.answer import Passage
-from newsdesk.qa.lexical import content_words
 from newsdesk.qa.query_analysis import named_sources, source_aliases
-from newsdesk.sentences import is_statement, split_sentences
+from newsdesk.qa.topic_sentences import Embed, TopicSentence, topic_sentences, word_overlap
 
 _END = r"\s*[?.!]*\s*$"
 _ASKS = [  # (pattern, whether only the first outlet's own points are asked for)
@@ -66,49 +65,23 @@ def coverage_question(question: str, stored_sources: Iterable[str]) -> CoverageQ
     return None
 
 
-def compare(topic: str, by_outlet: Sequence[Sequence[Passage]], embed: Callable[[list[str]], list[list[float]]],
+def compare(topic: str, by_outlet: Sequence[Sequence[Passage]], embed: Embed,
             stored: Mapping[str, np.ndarray]) -> list[list[Point]]:
     """Each outlet's points about the topic, most relevant first, each marked when no other outlet makes it: the
-    sentences of its passages that tell of the topic (one holding half of its content words or close to it in
-    meaning), with the rest of such a passage's sentences after them (the same report goes on about it); headings
-    and questions are not points.
-    ``stored``: sentence vectors the index holds, used where they are the passage's sentences."""
-    wanted = content_words(topic)
-    topic_vector = _unit(np.asarray(embed([topic]), dtype=np.float32))[0] if topic else None
-    sentences: list[list[tuple[str, Passage, np.ndarray, float]]] = []
+    statements of its passages that tell of the topic (holding half of its content words or close to it in
+    meaning), with the rest of such a passage's statements after them (the same report goes on about it).
+    ``stored``: the sentence vectors the index holds (``topic_sentences``)."""
+    sentences: list[list[TopicSentence]] = []
     for passages in by_outlet:
-        found = []
-        seen: set[str] = set()
-        for passage in passages:
-            texts = split_sentences(passage.chunk.text)
-            held = stored.get(passage.chunk.chunk_id)
-            vectors = held if held is not None and len(held) == len(texts) else (
-                np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 1)))
-            scored = []
-            for text, vector in zip(texts, _unit(np.asarray(vectors, dtype=np.float32))):
-                if text in seen or not is_statement(text):
-                    continue
-                seen.add(text)
-                share = len(wanted & content_words(text)) / len(wanted) if wanted else 1.0
-                meaning = float(vector @ topic_vector) if topic_vector is not None else 1.0
-                scored.append((text, passage, vector, max(share, meaning)))
-            if any(score >= ABOUT for *_, score in scored):
-                found += scored
-        sentences.append(sorted(found, key=lambda s: -s[3]))
+        told = topic_sentences(topic, passages, embed, stored)
+        about = {t.passage.chunk.chunk_id for t in told if t.relevance >= ABOUT}
+        sentences.append(sorted((t for t in told if t.passage.chunk.chunk_id in about), key=lambda t: -t.relevance))
     points = []
     for i, own in enumerate(sentences):
-        others = [s for j, each in enumerate(sentences) if j != i for s in each]
-        points.append([Point(text, passage, not any(_same_point(text, vector, o[0], o[2]) for o in others))
-                       for text, passage, vector, _ in own])
+        others = [t for j, each in enumerate(sentences) if j != i for t in each]
+        points.append([Point(t.text, t.passage, not any(_same_point(t, o) for o in others)) for t in own])
     return points
 
 
-def _same_point(one: str, one_vector: np.ndarray, other: str, other_vector: np.ndarray) -> bool:
-    if float(one_vector @ other_vector) >= SAME_POINT_MEANING:
-        return True
-    a, b = content_words(one), content_words(other)
-    return len(a & b) / max(len(a | b), 1) >= SAME_POINT_WORDS
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
+def _same_point(one: TopicSentence, other: TopicSentence) -> bool:
+    return float(one.vector @ other.vector) >= SAME_POINT_MEANING or word_overlap(one.words, other.words) >= SAME_POINT_WORDS

@@ -45,6 +45,7 @@ from newsdesk.qa.premises import premise_refusal, unsupported_premises
 from newsdesk.qa.timeline import events, timeline_topic
 from newsdesk.qa.digest import digest_request, stories, story_passages
 from newsdesk.qa.coverage import POINTS, CoverageQuestion, compare, coverage_question
+from newsdesk.qa.outlets import OutletsQuestion, outlets_question, reporting
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refus
 TIMELINE_PASSAGES = 20  # passages a timeline reads: a story's events are spread over more articles than one fact
 DIGEST_STORIES = 10  # stories a digest lists
 COVERAGE_PASSAGES = 4  # passages read from each outlet compared
+OUTLET_PASSAGES = 20  # passages read to count the outlets that told of something
 DIGEST_TOPIC_PASSAGES = 50  # passages searched for a digest's topic: its articles of the period are among them
 
 
@@ -179,6 +181,10 @@ class Newsdesk:
         compared = coverage_question(standalone, self.keyword_index.sources())
         if compared is not None:
             yield from self._coverage(question, standalone, compared, keep)
+            return
+        counting = outlets_question(standalone)
+        if counting is not None:
+            yield from self._outlets(question, standalone, counting, keep)
             return
         asked_for_news = digest_request(standalone)
         if asked_for_news is not None:
@@ -349,6 +355,27 @@ class Newsdesk:
         log.info("coverage of %r by %s: %s points", about, names, [len(p) for p in points])
         yield Finished(Answer(question, "\n".join(lines), citations, passages=passages, standalone_question=standalone,
                               understood=understood, coverage=rows))
+
+    def _outlets(self, question: str, standalone: str, asked: OutletsQuestion,
+                 keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
+        """Which outlets told of the topic, and how many, counted in code, each cited where it tells it."""
+        found = [without_instructions(p) for p in self.retrieve(asked.topic, OUTLET_PASSAGES, keep)]
+        evidence = [p for p in found if self._is_evidence(asked.topic, p)]
+        yield SourcesFound(evidence, standalone)
+        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
+        told = reporting(asked.topic, evidence, self.embed_model.get_text_embedding_batch, stored)
+        understood = {"outlets_reporting": [asked.topic]}
+        if not told:
+            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone,
+                                  understood=understood))
+            return
+        citations = [citation(n, r.passage, r.sentence) for n, r in enumerate(told, start=1)]
+        outlets = [o for r in told for o in r.outlets]
+        listed = "; ".join(f"{', '.join(r.outlets)} [{n}]" for n, r in enumerate(told, start=1))
+        text = f"{len(outlets)} outlet{'s' if len(outlets) > 1 else ''}: {listed}."
+        short = str(len(outlets)) if asked.count else ", ".join(outlets)
+        yield Finished(Answer(question, text, citations, passages=evidence, standalone_question=standalone,
+                              short_answer=short, understood=understood))
 
     def timeline(self, topic: str, keep: RetrievalFilter | None = None) -> Answer:
         """The topic's timeline, as the chat answers "timeline of …"."""

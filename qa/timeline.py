@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
 from newsdesk.qa.query_analysis import DAY, named_periods
 from newsdesk.qa.relative_dates import with_dates
-from newsdesk.sentences import is_statement, split_sentences
+from newsdesk.qa.topic_sentences import Embed, topic_sentences, word_overlap
 
 # What asks for a timeline, and the topic it names: "timeline of X", "X timeline", "what happened with X",
 # "how did X unfold", "chronology of X".
@@ -76,39 +76,21 @@ def _event_day(sentence: str, passage: Passage) -> int | None:
     return _published_day(passage)
 
 
-def events(topic: str, passages: Sequence[Passage], embed: Callable[[list[str]], list[list[float]]],
-           stored: Mapping[str, np.ndarray]) -> list[Event]:
+def events(topic: str, passages: Sequence[Passage], embed: Embed, stored: Mapping[str, np.ndarray]) -> list[Event]:
     """The topic's dated events in these passages, oldest first (at most ``MAX_EVENTS``, the most relevant kept).
-    ``stored``: the sentence vectors the index holds for a chunk (used when its sentences are those of the passage,
-    the rest are embedded: ~2 s for 20 passages here). A heading or a question in an article is not an event."""
-    wanted = content_words(topic)
-    candidates, vectors = [], []
-    for passage in passages:
-        sentences = split_sentences(passage.chunk.text)
-        held = stored.get(passage.chunk.chunk_id)
-        fresh = held is None or len(held) != len(sentences)
-        rows = np.asarray(embed(sentences), dtype=np.float32) if fresh and sentences else held
-        for sentence, row in zip(sentences, rows if rows is not None else []):
-            if is_statement(sentence):
-                candidates.append((sentence, passage))
-                vectors.append(row)
-    if not candidates or not wanted:
+    ``stored``: the sentence vectors the index holds (``topic_sentences``)."""
+    if not content_words(topic):
         return []
-    matrix = np.vstack([np.asarray(embed([topic]), dtype=np.float32), np.asarray(vectors, dtype=np.float32)])
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-    closeness = matrix[1:] @ matrix[0]
-    found: list[tuple[float, int, set[str], list[tuple[Passage, str]]]] = []  # relevance, day, words, tellings
-    for (sentence, passage), meaning in zip(candidates, closeness):
-        words = content_words(sentence)
-        share = len(wanted & words) / len(wanted)
-        day = _event_day(sentence, passage)
-        if day is None or (share < ABOUT_WORDS and meaning < ABOUT_MEANING):
+    found: list[tuple[float, int, frozenset[str], list[tuple[Passage, str]]]] = []  # relevance, day, words, tellings
+    for told in topic_sentences(topic, passages, embed, stored):
+        day = _event_day(told.text, told.passage)
+        if day is None or (told.share < ABOUT_WORDS and told.meaning < ABOUT_MEANING):
             continue
-        same = next((e for e in found if e[1] == day and _overlap(e[2], words) >= SAME_EVENT), None)
+        same = next((e for e in found if e[1] == day and word_overlap(e[2], told.words) >= SAME_EVENT), None)
         if same is None:
-            found.append((max(share, float(meaning)), day, words, [(passage, sentence)]))
-        elif all(p.chunk.article_id != passage.chunk.article_id for p, _ in same[3]):
-            same[3].append((passage, sentence))  # another outlet (or article) telling the same event
+            found.append((told.relevance, day, told.words, [(told.passage, told.text)]))
+        elif all(p.chunk.article_id != told.passage.chunk.article_id for p, _ in same[3]):
+            same[3].append((told.passage, told.text))  # another outlet (or article) telling the same event
     kept = sorted(found, key=lambda e: -e[0])[:MAX_EVENTS]
 
     def published(telling: tuple[Passage, str]) -> int:
@@ -116,7 +98,3 @@ def events(topic: str, passages: Sequence[Passage], embed: Callable[[list[str]],
 
     ordered = sorted(kept, key=lambda e: (e[1], min(map(published, e[3]))))
     return [Event(day, tuple(sorted(tellings, key=published))) for _, day, _, tellings in ordered]
-
-
-def _overlap(one: set[str], other: set[str]) -> float:
-    return len(one & other) / max(len(one | other), 1)

@@ -90,3 +90,28 @@ def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_oth
 def test_a_passage_without_a_story_is_left_as_it_is() -> None:
     chunk = Chunk("a", 0, "text", "title", "Coast Times", "2023-11-06", "")
     assert chunk.story == "a" and source_label(Passage(1, chunk, 0.5)) == "[1] title (Coast Times, 2023-11-06)"
+
+
+def test_which_and_how_many_outlets_reported_something_is_counted_in_code(tmp_path: Path) -> None:
+    feed = tmp_path / "news.jsonl"
+    feed.write_text(
+        record("wire-coast", "Coast Times", "Storm closes Port Ellen harbour", WIRE)
+        + record("wire-isle", "Isle Post", "Harbour shut by storm", WIRE)
+        + record("wire-valley", "Valley Gazette", "Port Ellen harbour closed", WIRE + MORE)
+        + record("own", "Island Herald", "Fishermen count the cost of the storm", OWN_REPORT)
+    )
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    embed = MiniLMEmbedding()
+    Ingestor.for_settings(settings, store, embed).ingest(read_sources([str(feed)]))
+    desk = Newsdesk(settings, store, embed, lambda: pytest.fail("counting needs no answer model"))
+    closed = desk.ask("How many outlets reported that the storm closed the Port Ellen harbour?")
+    assert closed.short_answer == "4" and not closed.refused  # three copies of one story, and one report of its own
+    assert closed.answer.startswith("4 outlets: ") and "Island Herald [2]" in closed.answer
+    assert {c.source for c in closed.citations} == {"Island Herald"} | {closed.citations[0].source}
+    assert sorted([closed.citations[0].source, *closed.citations[0].also_reported_by]) == [
+        "Coast Times", "Isle Post", "Valley Gazette"]
+    repairs = desk.ask("Which outlets reported the cost of the breakwater repairs?")
+    assert sorted(repairs.short_answer.split(", ")) == ["Coast Times", "Isle Post", "Valley Gazette"]
+    assert "two million pounds" in repairs.citations[0].quote
+    assert desk.ask("How many newspapers reported the Port Ellen regatta?").refused  # two words of three are not it
