@@ -12,7 +12,7 @@ import pytest
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.ingest.near_duplicates import SAME_STORY, Stories, decode, encode, signature
-from newsdesk.ingest.pipeline import Ingestor
+from newsdesk.ingest.pipeline import Ingestor, IngestReport
 from newsdesk.ingest.sources import read_sources
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.citations import citation
@@ -54,7 +54,8 @@ def test_a_copy_and_a_longer_copy_are_the_same_story_and_another_report_is_not()
     assert stories.story_of("wire-1", wire) == "wire-1"  # an article stored again is not a copy of itself
 
 
-def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_other_outlets(tmp_path: Path) -> None:
+def stored_copies(tmp_path: Path) -> tuple[Path, Newsdesk, IngestReport]:
+    """A store of the wire story under three outlets (one copy a paragraph longer) and one outlet's own report."""
     feed = tmp_path / "news.jsonl"
     feed.write_text(
         record("wire-coast", "Coast Times", "Storm closes Port Ellen harbour", WIRE)
@@ -66,6 +67,12 @@ def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_oth
     store = open_store(settings)
     embed = MiniLMEmbedding()
     report = Ingestor.for_settings(settings, store, embed).ingest(read_sources([str(feed)]))
+    return feed, Newsdesk(settings, store, embed, lambda: pytest.fail("no answer model is needed")), report
+
+
+def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_other_outlets(tmp_path: Path) -> None:
+    feed, desk, report = stored_copies(tmp_path)
+    settings, store, embed = desk.settings, desk.store, desk.embed_model
     assert report.articles_added == 4 and report.articles_repeating_a_story == 2
     story = store.stories(["wire-coast", "own"])
     assert sorted(a.source for a in story["wire-coast"]) == ["Coast Times", "Isle Post", "Valley Gazette"]
@@ -73,7 +80,6 @@ def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_oth
     again = Ingestor.for_settings(settings, store, embed).ingest(read_sources([str(feed)]))
     assert again.articles_unchanged == 4 and again.articles_repeating_a_story == 0
 
-    desk = Newsdesk(settings, store, embed, lambda: pytest.fail("retrieval needs no answer model"))
     passages = desk.retrieve("How much will the breakwater repairs at Port Ellen cost?")
     wire = [p for p in passages if p.chunk.article_id.startswith("wire-")]
     assert len(wire) == 1  # one copy of the wire story, not three
@@ -93,18 +99,7 @@ def test_a_passage_without_a_story_is_left_as_it_is() -> None:
 
 
 def test_which_and_how_many_outlets_reported_something_is_counted_in_code(tmp_path: Path) -> None:
-    feed = tmp_path / "news.jsonl"
-    feed.write_text(
-        record("wire-coast", "Coast Times", "Storm closes Port Ellen harbour", WIRE)
-        + record("wire-isle", "Isle Post", "Harbour shut by storm", WIRE)
-        + record("wire-valley", "Valley Gazette", "Port Ellen harbour closed", WIRE + MORE)
-        + record("own", "Island Herald", "Fishermen count the cost of the storm", OWN_REPORT)
-    )
-    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
-    store = open_store(settings)
-    embed = MiniLMEmbedding()
-    Ingestor.for_settings(settings, store, embed).ingest(read_sources([str(feed)]))
-    desk = Newsdesk(settings, store, embed, lambda: pytest.fail("counting needs no answer model"))
+    desk = stored_copies(tmp_path)[1]
     closed = desk.ask("How many outlets reported that the storm closed the Port Ellen harbour?")
     assert closed.short_answer == "4" and not closed.refused  # three copies of one story, and one report of its own
     assert closed.answer.startswith("4 outlets: ") and "Island Herald [2]" in closed.answer
