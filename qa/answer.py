@@ -1,8 +1,10 @@
-"""What a question gets back: the answer text with [n] markers, and the citations those markers point to."""
+"""What a question gets back: the answer text with [n] markers, the citations those markers point to, and the
+events an answer streams as (sources found, text as it is written, the finished answer)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Iterator, Union
 
 from newsdesk.articles import Chunk
 
@@ -65,3 +67,30 @@ class Answer:
             "stories": self.stories,
             "coverage": self.coverage,
         }
+
+
+@dataclass(frozen=True)
+class SourcesFound:
+    passages: list[Passage]
+    standalone_question: str  # what was searched for: the question, or a follow-up rewritten with the history
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    answer: Answer
+
+
+AnswerEvent = Union[SourcesFound, TextDelta, Finished]
+
+
+def finished(events: Iterator[AnswerEvent]) -> Answer:
+    """The answer a stream of events ends with."""
+    for event in events:
+        if isinstance(event, Finished):
+            return event.answer
+    raise AssertionError("stream ended without an answer")

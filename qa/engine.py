@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import gc
 import logging
-from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, replace
 from functools import cache
-from typing import Callable, Generator, Iterator, Union
+from typing import Callable, Generator, Iterator
 
 from llama_index.core import Settings as LlamaSettings
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -26,9 +25,9 @@ from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
-from newsdesk.qa.answer import Answer, Citation, Passage
+from newsdesk.qa.answer import Answer, AnswerEvent, Finished, Passage, SourcesFound, TextDelta, finished
 from newsdesk.qa.answer_kind import candidate, echoes, fits
-from newsdesk.qa.citations import attach, citation, cite, is_refusal, source_words, strip_markers
+from newsdesk.qa.citations import cite, is_refusal, source_words, strip_markers
 from newsdesk.qa.condense import standalone_question
 from newsdesk.qa.evidence import select_evidence
 from newsdesk.qa.lexical import content_words, specifics, support
@@ -42,52 +41,13 @@ from newsdesk.qa.claim_check import check_json
 from newsdesk.qa.injection import without_instructions
 from newsdesk.qa.judge import Label, judge
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
-from newsdesk.qa.timeline import events, timeline_topic
-from newsdesk.qa.digest import digest_request, stories, story_passages
-from newsdesk.qa.coverage import POINTS, CoverageQuestion, compare, coverage_question
-from newsdesk.qa.outlets import OutletsQuestion, outlets_question, reporting
+from newsdesk.qa.story_answers import DIGEST_STORIES, digest, story_answer, timeline
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
 
 LEXICAL_EVIDENCE = 0.5  # share of the question's content words a passage must hold to count without the embedding
 RETRY_SUPPORT = 0.75  # share of the question's content words that makes a refusal worth a second try
-TIMELINE_PASSAGES = 20  # passages a timeline reads: a story's events are spread over more articles than one fact
-DIGEST_STORIES = 10  # stories a digest lists
-COVERAGE_PASSAGES = 4  # passages read from each outlet compared
-OUTLET_PASSAGES = 20  # passages read to count the outlets that told of something
-DIGEST_TOPIC_PASSAGES = 50  # passages searched for a digest's topic: its articles of the period are among them
-
-
-@dataclass(frozen=True)
-class SourcesFound:
-    passages: list[Passage]
-    standalone_question: str  # what was searched for: the question, or a follow-up rewritten with the history
-
-
-@dataclass(frozen=True)
-class TextDelta:
-    text: str
-
-
-@dataclass(frozen=True)
-class Finished:
-    answer: Answer
-
-
-AnswerEvent = Union[SourcesFound, TextDelta, Finished]
-
-
-def _iso_moment(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="minutes")
-
-
-def _finished(events: Iterator[AnswerEvent]) -> Answer:
-    """The answer a stream of events ends with."""
-    for event in events:
-        if isinstance(event, Finished):
-            return event.answer
-    raise AssertionError("stream ended without an answer")
 
 
 @dataclass(frozen=True)
@@ -173,28 +133,13 @@ class Newsdesk:
         ``keep`` restricts the articles searched; ``top_k`` overrides the number of passages."""
         answered = [(t.question, t.answer) for t in history or [] if not is_refusal(t.answer)]  # a refusal invites more
         standalone = standalone_question(self.llm, question, answered) if answered else question
-        topic = timeline_topic(standalone)
-        if topic is not None:
-            yield from self._timeline(question, standalone, topic, keep)
-            return
-        self.keyword_index.ensure_current(self.store)  # its sources name the outlets a question may compare
-        compared = coverage_question(standalone, self.keyword_index.sources())
-        if compared is not None:
-            yield from self._coverage(question, standalone, compared, keep)
-            return
-        counting = outlets_question(standalone)
-        if counting is not None:
-            yield from self._outlets(question, standalone, counting, keep)
-            return
-        asked_for_news = digest_request(standalone)
-        if asked_for_news is not None:
-            answer = self.digest(asked_for_news[0], asked_for_news[1], keep, question=question)
-            yield SourcesFound(answer.passages, standalone)
-            yield Finished(answer)
+        about_stories = story_answer(self, question, standalone, keep)
+        if about_stories is not None:
+            yield from about_stories
             return
         found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
         reading = asdict(read_question(standalone, self.keyword_index.sources(), (keep or RetrievalFilter()).anchor()))
-        evidence = [p for p in found if self._is_evidence(standalone, p)]
+        evidence = [p for p in found if self.is_evidence(standalone, p)]
         reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else unsupported_premises(
             standalone, evidence, self.keyword_index.sources(), self.keyword_index.mentions)
         yield SourcesFound(evidence, standalone)
@@ -261,7 +206,7 @@ class Newsdesk:
         self, question: str, history: list[Turn] | None = None, keep: RetrievalFilter | None = None,
         top_k: int | None = None,
     ) -> Answer:
-        return _finished(self.stream(question, history, keep, top_k))
+        return finished(self.stream(question, history, keep, top_k))
 
     def _judge(self, claim: str, passage: str) -> Label:
         """The answer model's label for one claim against one passage (loaded on first use)."""
@@ -281,135 +226,20 @@ class Newsdesk:
         return text
 
     def digest(self, seconds: float, topic: str | None = None, keep: RetrievalFilter | None = None,
-               limit: int = DIGEST_STORIES, question: str = "") -> Answer:
-        """What's new: the stories published in the ``seconds`` before the moment asked (now, or as of), on
-        ``topic`` when given, biggest first, each with its outlets and its lead quoted and cited (no model call)."""
-        keep = keep or RetrievalFilter()
-        end = keep.anchor() + 1
-        start = int(end - seconds)
-        question = question or f"What's new{f' on {topic}' if topic else ''}?"
-        first = [(c, v) for c, v in self.store.first_chunks(start, end)
-                 if keep.sources is None or c.source in keep.sources]
-        if topic:
-            period = replace(keep, since_ts=start, until_ts=end)
-            about = {p.chunk.article_id for p in self.retrieve(topic, DIGEST_TOPIC_PASSAGES, period)
-                     if self._is_evidence(topic, p)}
-            first = [(c, v) for c, v in first if c.article_id in about]
-        found = stories(first, limit)
-        period_read = {"since": _iso_moment(start), "until": _iso_moment(end - 1), "topic": topic or ""}
-        if not found:
-            log.info("digest %s: nothing published in that period", period_read)
-            return Answer(question, f"The articles don't say: none was published between {period_read['since']} and "
-                          f"{period_read['until']}" + (f" about {topic}." if topic else "."), refused=True,
-                          understood={"digest": [period_read]})
-        passages = story_passages(found)
-        lines, citations, rows = [], [], []
-        for story, passage in zip(found, passages):
-            quote = " ".join(story.summary)
-            citations.append(citation(passage.number, passage, quote))
-            count = len(story.articles)
-            told = f"{', '.join(story.sources) or 'no source named'}; {count} article{'s' if count > 1 else ''}"
-            lines.append(f"- **{story.lead.title}** ({told}): {attach(quote, f'[{passage.number}]')}")
-            rows.append({"title": story.lead.title, "sources": story.sources, "summary": quote,
-                         "articles": [a.article_id for a in story.articles], "citation": passage.number})
-        log.info("digest %s: %d stories from %d articles", period_read, len(found), len(first))
-        return Answer(question, "\n".join(lines), citations, passages=passages, understood={"digest": [period_read]},
-                      stories=rows)
-
-    def _coverage(self, question: str, standalone: str, asked: CoverageQuestion,
-                  keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
-        """Each outlet's points about the topic side by side, its own points marked (no model call)."""
-        about = asked.topic or standalone
-        by_outlet = []
-        for outlet in asked.outlets:
-            scope = (keep or RetrievalFilter()).narrowed_to(outlet)
-            found = [without_instructions(p) for p in self.retrieve(about, COVERAGE_PASSAGES, scope)]
-            by_outlet.append([p for p in found if self._is_evidence(about, p)])
-        passages = [replace(p, number=i) for i, p in enumerate((p for each in by_outlet for p in each), start=1)]
-        yield SourcesFound(passages, standalone)
-        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in passages])
-        points = compare(asked.topic, by_outlet, self.embed_model.get_text_embedding_batch, stored)
-        names = [" / ".join(sorted(outlet)) for outlet in asked.outlets]
-        understood = {"coverage_of": [asked.topic], "sources": [sorted(o) for o in asked.outlets]}
-        if not any(points):
-            yield Finished(Answer(question, f"The articles don't say: none from {' or '.join(names)} is about "
-                                  f"{about}.", refused=True, passages=passages, standalone_question=standalone,
-                                  understood=understood))
-            return
-        shown = [(names[0], [p for p in points[0] if p.only_here][:POINTS])] if asked.only_first else \
-            [(name, own[:POINTS]) for name, own in zip(names, points)]
-        lines, citations, rows = [], [], []
-        for name, own in shown:
-            lines += [""] if lines else []
-            lines.append(f"**{name}**")
-            if not own:
-                lines.append(f"- nothing that {' or '.join(names[1:])} does not say too" if asked.only_first
-                             else f"- nothing about {about} in its articles")
-            for point in own:
-                citations.append(citation(len(citations) + 1, point.passage, point.sentence))
-                mark = f" (only {name})" if point.only_here and not asked.only_first else ""
-                lines.append(f"- {attach(point.sentence, f'[{len(citations)}]')}{mark}")
-            rows.append({"source": name, "points": [
-                {"sentence": p.sentence, "citation": citations[len(citations) - len(own) + i].n, "only_here": p.only_here}
-                for i, p in enumerate(own)]})
-        log.info("coverage of %r by %s: %s points", about, names, [len(p) for p in points])
-        yield Finished(Answer(question, "\n".join(lines), citations, passages=passages, standalone_question=standalone,
-                              understood=understood, coverage=rows))
-
-    def _outlets(self, question: str, standalone: str, asked: OutletsQuestion,
-                 keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
-        """Which outlets told of the topic, and how many, counted in code, each cited where it tells it."""
-        found = [without_instructions(p) for p in self.retrieve(asked.topic, OUTLET_PASSAGES, keep)]
-        evidence = [p for p in found if self._is_evidence(asked.topic, p)]
-        yield SourcesFound(evidence, standalone)
-        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
-        told = reporting(asked.topic, evidence, self.embed_model.get_text_embedding_batch, stored)
-        understood = {"outlets_reporting": [asked.topic]}
-        if not told:
-            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone,
-                                  understood=understood))
-            return
-        citations = [citation(n, r.passage, r.sentence) for n, r in enumerate(told, start=1)]
-        outlets = [o for r in told for o in r.outlets]
-        listed = "; ".join(f"{', '.join(r.outlets)} [{n}]" for n, r in enumerate(told, start=1))
-        text = f"{len(outlets)} outlet{'s' if len(outlets) > 1 else ''}: {listed}."
-        short = str(len(outlets)) if asked.count else ", ".join(outlets)
-        yield Finished(Answer(question, text, citations, passages=evidence, standalone_question=standalone,
-                              short_answer=short, understood=understood))
+               limit: int = DIGEST_STORIES) -> Answer:
+        """What's new: the stories of the ``seconds`` before the moment asked (``story_answers.digest``)."""
+        return digest(self, seconds, topic, keep, limit)
 
     def timeline(self, topic: str, keep: RetrievalFilter | None = None) -> Answer:
         """The topic's timeline, as the chat answers "timeline of …"."""
-        return _finished(self._timeline(topic, topic, topic, keep))
-
-    def _timeline(self, question: str, standalone: str, topic: str, keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
-        """The topic's dated events as lines, each quoting and citing every article that tells it (no model call)."""
-        found = [without_instructions(p) for p in self.retrieve(topic, TIMELINE_PASSAGES, keep)]
-        evidence = [p for p in found if self._is_evidence(topic, p)]
-        yield SourcesFound(evidence, standalone)
-        stored = self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
-        told = events(topic, evidence, self.embed_model.get_text_embedding_batch, stored)
-        if not told:
-            yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
-            return
-        citations: list[Citation] = []
-        lines, rows = [], []
-        for event in told:
-            numbers = []
-            for passage, sentence in event.tellings:
-                numbers.append(len(citations) + 1)
-                citations.append(citation(numbers[-1], passage, sentence))
-            lines.append(f"- {event.date}: " + attach(event.sentence, "".join(f"[{n}]" for n in numbers)))
-            rows.append({"date": event.date, "sentence": event.sentence, "citations": numbers})
-        log.info("timeline of %r: %d events from %d passages", topic, len(told), len(evidence))
-        yield Finished(Answer(question, "\n".join(lines), citations, passages=found, standalone_question=standalone,
-                              understood={"timeline_of": [topic]}, timeline=rows))
+        return finished(timeline(self, topic, topic, topic, keep))
 
     def _holds_the_question(self, question: str, passages: list[Passage]) -> bool:
         """A passage holds most of the question's content words: the small model's refusal is then more often
         wrong than right ("How did Ned Price describe the relationship?" over the sentence quoting him)."""
         return any(support(question, _title_and_text(p)) >= RETRY_SUPPORT for p in passages)
 
-    def _is_evidence(self, question: str, passage: Passage) -> bool:
+    def is_evidence(self, question: str, passage: Passage) -> bool:
         """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""
         if passage.similarity >= self.settings.min_relevance:
             return True

@@ -19,7 +19,7 @@ def assert_markers_map_to_citations(answer: dict) -> None:
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer["answer"])}
     assert numbers == {c["n"] for c in answer["citations"]}
     for citation in answer["citations"]:
-        assert set(citation) == {"n", "article_id", "title", "source", "published_at", "url", "quote"}
+        assert set(citation) == {"n", "article_id", "title", "source", "published_at", "url", "quote", "also_reported_by"}
         assert citation["quote"]
 
 

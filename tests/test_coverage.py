@@ -4,7 +4,6 @@ made marked; and what one outlet says that the other does not."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

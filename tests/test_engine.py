@@ -25,7 +25,8 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn, settle_loaded_objects
+from newsdesk.qa.answer import Finished, SourcesFound, TextDelta
+from newsdesk.qa.engine import Newsdesk, Turn, settle_loaded_objects
 from newsdesk.qa.prompt import REFUSAL, SHORT_ANSWER_REQUEST, SYSTEM_PROMPT
 
 

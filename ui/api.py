@@ -25,7 +25,8 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from newsdesk.dates import parse_duration
 from newsdesk.filters import RetrievalFilter, reader_filter
-from newsdesk.qa.engine import Finished, Newsdesk, TextDelta, Turn
+from newsdesk.qa.answer import Finished, TextDelta
+from newsdesk.qa.engine import Newsdesk, Turn
 
 MODEL = "newsdesk"
 

@@ -18,8 +18,8 @@ from newsdesk.ingest.pipeline import Ingestor
 from newsdesk.ingest.sources import SUPPORTED_SUFFIXES, SourceOptions, read_sources
 from newsdesk.ingest.watch import Watcher
 from newsdesk.filters import RetrievalFilter
-from newsdesk.qa.answer import Answer, Citation, Passage
-from newsdesk.qa.engine import Finished, Newsdesk, SourcesFound, TextDelta, Turn
+from newsdesk.qa.answer import Answer, Citation, Finished, Passage, SourcesFound, TextDelta
+from newsdesk.qa.engine import Newsdesk, Turn
 
 log = logging.getLogger(__name__)
 
