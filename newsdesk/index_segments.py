@@ -161,10 +161,9 @@ def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 def _joined(key: str, values: list[np.ndarray]) -> np.ndarray:
     """Arrays of consecutive row batches as one; a starts array continues from where the previous one ended."""
+    if key == "sentences":  # a batch that had no sentence vectors is saved as 0 x 0
+        return np.concatenate([v for v in values if v.shape[1]] or [np.zeros((0, 0), dtype=np.float16)])
     if not key.endswith("starts"):
-        widths = {v.shape[1] for v in values if v.ndim == 2 and len(v)}
-        if key == "sentences" and widths:  # a batch without sentences is saved as 0 x 0
-            values = [v for v in values if len(v)]
         return np.concatenate(values) if values else np.zeros(0)
     joined, offset = [np.zeros(1, dtype=np.int64)], 0
     for value in values:

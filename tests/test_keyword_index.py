@@ -147,3 +147,17 @@ def test_an_index_saved_in_an_older_layout_is_rebuilt(tmp_path: Path) -> None:
     index.update(store, ["storm"])
     assert read_manifest(old) == ["00000001"] and not (old / "newsdesk.json").exists()
     assert index.search("harbour storm", 1)[0][0] == "storm#0"
+
+
+def test_removing_every_article_leaves_an_empty_index(tmp_path: Path) -> None:
+    settings, store, index = _updated_store(tmp_path)
+    gone = sorted({c.article_id for c in store.all_chunks()})
+    for article_id in gone:
+        store.remove_article(article_id)
+    index.update(store, gone)  # every row dead: the segments are merged into an empty one
+    assert read_manifest(settings.keyword_index_path) == ["00000006"] and index.search("Port Ellen", 5) == []
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    assert reader.score_all("Port Ellen") is None and reader.sentence_vectors(["storm#0"]) == {}
+    Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([_feed(tmp_path, "again", FIRST)]))
+    assert index.search("harbour storm", 1)[0][0] == "storm#0"
