@@ -370,25 +370,28 @@ class KeywordIndex:
         """Index every chunk in the store as one segment and swap it in whole (a reader never sees a half-written
         index); sentence vectors of unchanged chunks come from the saved index."""
         with self._writing():
-            started = time.perf_counter()
-            previous = self._read_saved() or _EMPTY
-            chunks = store.all_chunks()
-            name = next_name([])
-            segment, read = _segment_of(chunks, {}, name, [], store, previous)
-            staging = self.folder.with_name(self.folder.name + ".new")
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-            write_segment(staging, segment)
-            write_manifest(staging, [name])
-            old = self.folder.with_name(self.folder.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            if self.folder.exists():
-                self.folder.rename(old)
-            staging.rename(self.folder)
-            shutil.rmtree(old, ignore_errors=True)
-            self._use(_View.of([read_segment(self.folder, name)]))
-            log.info("keyword index: %d chunks indexed, %d sentence vectors copied (%d read from the store), in %.1fs",
-                     len(chunks), len(segment.sentences), read, time.perf_counter() - started)
+            self._rebuild_locked(store)
+
+    def _rebuild_locked(self, store: ArticleStore) -> None:
+        started = time.perf_counter()
+        previous = self._read_saved() or _EMPTY
+        chunks = store.all_chunks()
+        name = next_name([])
+        segment, read = _segment_of(chunks, {}, name, [], store, previous)
+        staging = self.folder.with_name(self.folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        write_segment(staging, segment)
+        write_manifest(staging, [name])
+        old = self.folder.with_name(self.folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.folder.exists():
+            self.folder.rename(old)
+        staging.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+        self._use(_View.of([read_segment(self.folder, name)]))
+        log.info("keyword index: %d chunks indexed, %d sentence vectors copied (%d read from the store), in %.1fs",
+                 len(chunks), len(segment.sentences), read, time.perf_counter() - started)
 
     def update(self, store: ArticleStore, article_ids: Iterable[str]) -> None:
         """Re-index these articles as they now are in the store (changed, added or removed): a new segment of their
@@ -414,8 +417,8 @@ class KeywordIndex:
                 self._use(_View.of(segments))
                 log.info("keyword index: %d articles updated (%d chunks, %d sentence vectors read), %d segments, "
                          "in %.2fs", len(articles), len(chunks), read, len(segments), time.perf_counter() - started)
-        if names is None:
-            self.rebuild(store)
+                return
+            self._rebuild_locked(store)
 
     def _merge(self, segments: list[Segment]) -> Segment:
         started = time.perf_counter()
@@ -473,12 +476,19 @@ class KeywordIndex:
         saved_mark = self._saved_mark()
         if self._view is not _EMPTY and len(self._view.chunks.ids) == count and saved_mark == self._loaded_from:
             return
-        if saved_mark is not None:
-            view = self._read_saved()
-            if view is not None and len(view.chunks.ids) == count:
-                self._view, self._loaded_from = view, saved_mark
-                return
-        self.rebuild(store)
+        if saved_mark is not None and self._load_saved(count, saved_mark):
+            return
+        with self._writing():  # another process may have rebuilt it while this one waited for the lock
+            if not self._load_saved(count, self._saved_mark()):
+                self._rebuild_locked(store)
+
+    def _load_saved(self, count: int, mark: tuple[int, int, int] | None) -> bool:
+        """Use the saved index if it holds ``count`` chunks."""
+        view = self._read_saved() if mark is not None else None
+        if view is None or len(view.chunks.ids) != count:
+            return False
+        self._view, self._loaded_from = view, mark
+        return True
 
     def sources(self) -> set[str]:
         return set(self._view.chunks.source_names)

@@ -56,6 +56,7 @@ class LlamaCppLLM(CustomLLM):
     context_window: int = 4096
     max_tokens: int = 200
     threads: int = 2
+    slots: int = 1  # generations at once (the context is shared among them); more only as an answer server
     _server: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _last_timings: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -69,7 +70,7 @@ class LlamaCppLLM(CustomLLM):
         params = xllamacpp.CommonParams()
         params.model.path = self.model_path
         params.n_ctx = self.context_window
-        params.n_parallel = 1
+        params.n_parallel = self.slots
         params.cpuparams.n_threads = self.threads
         params.cpuparams_batch.n_threads = self.threads
         params.n_predict = self.max_tokens

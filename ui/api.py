@@ -7,7 +7,11 @@ The answer text carries [n] markers; the citations travel in an extra top-level 
 "stories", "coverage"}``. A request may carry its own ``newsdesk`` object:
 ``{"sources": [...], "since", "until", "as_of"}`` (dates in any common form; ``as_of`` is when "today", "this week",
 "the latest" in the question are read from, now by default). ``GET /v1/digest?since=24h&topic=&as_of=&limit=10``
-returns what's new, as ``newsdesk digest --json`` prints it. When streaming, text deltas come as the model writes them (without markers), and the
+returns what's new, as ``newsdesk digest --json`` prints it.
+
+Nothing a request needs lives in the serving process (the history comes with the messages, the filters with the
+request), so ``newsdesk chat --workers N`` serves this API from N processes on one address (``app_from_environment``),
+all reading one Chroma server and sending answers to one answer server. When streaming, text deltas come as the model writes them (without markers), and the
 last chunk before ``[DONE]`` carries ``newsdesk`` with ``answer`` (the final text with markers) and the citations.
 """
 
@@ -24,6 +28,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from newsdesk.dates import parse_duration
+from newsdesk.settings import load_settings
 from newsdesk.filters import RetrievalFilter, reader_filter
 from newsdesk.qa.answer import Finished, TextDelta
 from newsdesk.qa.engine import Newsdesk, Turn
@@ -130,3 +135,26 @@ async def _in_thread(work: Any) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(work)
+
+
+def credentials(raw: str | None) -> tuple[str, str] | None:
+    """USER:PASSWORD as a pair; None when not given; ValueError for anything else."""
+    if not raw:
+        return None
+    user, sep, password = raw.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth (or NEWSDESK_AUTH) must be USER:PASSWORD")
+    return user, password
+
+
+def app_from_environment() -> Any:
+    """The API alone, as each of ``newsdesk chat --workers N``'s processes serves it: settings from the
+    ``NEWSDESK_*`` variables the command set, credentials from ``NEWSDESK_AUTH``."""
+    import os
+
+    from fastapi import FastAPI
+
+    desk = Newsdesk.from_settings(load_settings())
+    api = FastAPI(title="Newsdesk", docs_url=None, redoc_url=None)
+    api.include_router(build_router(desk, credentials(os.environ.get("NEWSDESK_AUTH"))))
+    return api

@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     chat.add_argument("--auth", help="USER:PASSWORD required to use the chat and its API (env NEWSDESK_AUTH); "
                       "needed to bind beyond 127.0.0.1")
+    chat.add_argument("--workers", type=int, default=1, help="serve the OpenAI-compatible API (not the web chat) "
+                      "from N processes on one address; needs --chroma-url and --llm-url (docs/deploy.md)")
     chat.add_argument("--watch", action="append", default=[], metavar="FEED_URL",
                       help="also follow this feed while serving, as newsdesk watch does (repeatable; the feeds "
                       "setting adds its own)")
@@ -323,23 +325,46 @@ def _read_history(path: str) -> list[Any]:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from newsdesk.ui.api import credentials
     from newsdesk.ui.web import serve
 
-    auth = None
-    credentials = args.auth or os.environ.get("NEWSDESK_AUTH")
-    if credentials:
-        user, sep, password = credentials.partition(":")
-        if not sep or not user or not password:
-            raise CliError("--auth (or NEWSDESK_AUTH) must be USER:PASSWORD")
-        auth = (user, password)
+    try:
+        auth = credentials(args.auth or os.environ.get("NEWSDESK_AUTH"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         raise CliError(f"binding {args.host} exposes the chat to the network; add --auth USER:PASSWORD")
+    if args.workers > 1:
+        return _serve_api_workers(args, settings)
     from newsdesk.ingest.sources import SourceOptions
 
     desk = _newsdesk(settings)
     feeds = [*args.watch, *settings.feeds]
     watcher = _watcher(settings, feeds, None, desk.store, SourceOptions(), include_saved=True, embedder=desk.embed_model)
     serve(desk, host=args.host, port=args.port, auth=auth, upload_max_mb=settings.upload_max_mb, watcher=watcher)
+    return EXIT_OK
+
+
+def _serve_api_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """The OpenAI-compatible API from ``--workers`` processes on one address: each reads the same Chroma server
+    and sends answers to the same answer server, so both must be servers."""
+    import uvicorn
+
+    missing = [flag for flag, value in (("--chroma-url", settings.chroma_url), ("--llm-url", settings.llm_url)) if not value]
+    if missing:
+        raise CliError(f"--workers {args.workers} needs {' and '.join(missing)}: the workers share one Chroma server "
+                       "and one answer server (docs/deploy.md)")
+    if args.watch or settings.feeds:
+        raise CliError("--workers serves the API only; follow feeds with one `newsdesk watch` process beside it")
+    for name, value in vars(settings).items():  # what this command was told, for every worker to read
+        if value is not None:
+            os.environ[f"NEWSDESK_{name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    if args.auth:
+        os.environ["NEWSDESK_AUTH"] = args.auth
+    print(f"Newsdesk API on http://{args.host}:{args.port}/v1 from {args.workers} workers"
+          + (" (login required)" if args.auth or os.environ.get("NEWSDESK_AUTH") else ""), flush=True)
+    uvicorn.run("newsdesk.ui.api:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning", timeout_graceful_shutdown=3)
     return EXIT_OK
 
 
