@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from newsdesk.ingest.chunking import ArticleChunker, embedding_text
 from newsdesk.ingest.near_duplicates import Stories, decode, encode, signature
@@ -46,6 +46,16 @@ class IngestReport:
         return data
 
 
+class Embedder(Protocol):
+    """What an ingest embeds with: MiniLM here, or a pool of Ray actors running it (``ingest.distributed``)."""
+
+    embed_batch_size: int
+
+    def count_tokens(self, text: str) -> list[str]: ...
+
+    def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
 @dataclass
 class _Pending:
     article: Article
@@ -59,7 +69,7 @@ class Ingestor:
     def __init__(
         self,
         store: ArticleStore,
-        embedder: MiniLMEmbedding,
+        embedder: Embedder,
         chunk_size: int,
         chunk_overlap: int,
         keyword_index: KeywordIndex | None = None,
@@ -78,7 +88,7 @@ class Ingestor:
         return stable_hash(article.content_hash, self._chunking, STORED)
 
     @classmethod
-    def for_settings(cls, settings: Settings, store: ArticleStore, embedder: MiniLMEmbedding | None = None) -> "Ingestor":
+    def for_settings(cls, settings: Settings, store: ArticleStore, embedder: Embedder | None = None) -> "Ingestor":
         """The ingestor a command uses: chunking from the settings, the BM25 index kept beside the store."""
         return cls(
             store, embedder or MiniLMEmbedding(settings.embed_batch_size), settings.chunk_size, settings.chunk_overlap,

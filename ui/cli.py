@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--chunk-size", type=int, help="chunk length in MiniLM word pieces (default 200)")
     ingest.add_argument("--chunk-overlap", type=int, help="word pieces shared by neighbouring chunks (default 30)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                        help="read the sources in Ray tasks and embed with a pool of Ray actors: on the cluster at "
+                        "ADDRESS (host:port, or ray://host:10001), or on this machine without one; the rest as a "
+                        "local ingest (pip install 'newsdesk[ray]')")
+    ingest.add_argument("--ray-actors", type=int, default=2, help="embedding actors on the cluster (default 2)")
     _common(ingest)
 
     ask = commands.add_parser("ask", help="answer one question", description="Answer a question from the stored articles, citing them as [n].")
@@ -216,11 +221,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
     try:
-        ingestor = Ingestor.for_settings(settings, store)
+        embedder, items = _ray_ingest(args, settings, paths, options) if args.ray is not None else (None, None)
+        ingestor = Ingestor.for_settings(settings, store, embedder)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     with IngestProgress(enabled=not args.json) as progress:
-        report = ingestor.ingest(read_sources(paths, options), on_progress=progress.update)
+        report = ingestor.ingest(items if items is not None else read_sources(paths, options), on_progress=progress.update)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -232,6 +238,23 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"({store.count()} chunks in {store.location})"
         )
     return EXIT_FAILED if report.articles_failed else EXIT_OK
+
+
+def _ray_ingest(args: argparse.Namespace, settings: Settings, paths: list[str], options: Any) -> tuple[Any, Any]:
+    """The embedder and the articles of an ingest on Ray (``ingest.distributed``), after checking what was given."""
+    try:
+        from newsdesk.ingest import distributed
+    except ImportError:
+        raise CliError("--ray needs Ray: pip install 'newsdesk[ray]'") from None
+    if "-" in paths:
+        raise CliError("--ray reads sources on the cluster: give files, folders or URLs, not stdin")
+    if args.ray_actors < 1:
+        raise CliError("--ray-actors: give at least 1")
+    from newsdesk.embedding import MiniLMEmbedding
+
+    distributed.start(args.ray or None)
+    embedder = distributed.RayEmbedder(MiniLMEmbedding(settings.embed_batch_size), args.ray_actors)
+    return embedder, distributed.read_on_cluster(paths, options)
 
 
 def _newsdesk(settings: Settings) -> Any:

@@ -1,0 +1,73 @@
+"""Ingestion on a Ray cluster (a head and two worker nodes on 127.0.0.1, started by the test) into a real `chroma run`
+server: the stored chunks equal a local ingest's, id for id, and a driver killed mid-run is repaired by running it
+again, every article stored exactly once."""
+
+from __future__ import annotations
+
+import signal
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
+from tests.conftest import run_cli
+from tests.test_ingest_crash import corpus
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={
+        "num_cpus": 1, "include_dashboard": False, "temp_dir": str(tmp_path_factory.mktemp("ray"))})
+    for _ in range(2):
+        cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    yield cluster.address
+    cluster.shutdown()
+
+
+def stored(chroma_url: str, collection: str) -> dict[str, tuple]:
+    """Every chunk as (text, metadata, vector), by id."""
+    store = open_store(load_settings({"chroma_url": chroma_url, "collection": collection}, environ={}))
+    return {c.chunk_id: (c.text, c, np.asarray(v)) for c, v in store.all_vectors()}
+
+
+def test_a_ray_ingest_stores_what_a_local_one_does(ray_cluster: str, chroma_server: str, tmp_path: Path) -> None:
+    source = tmp_path / "articles.jsonl"
+    corpus(source, count=12, paragraphs=8)
+    local, remote = (f"ray-{name}-{uuid.uuid4().hex[:8]}" for name in ("local", "remote"))
+    data = tmp_path / "data"
+    env = {"NEWSDESK_CHROMA_URL": chroma_server, "NEWSDESK_EMBED_BATCH_SIZE": "8"}
+    assert run_cli("ingest", str(source), data_dir=data, NEWSDESK_COLLECTION=local, **env).code == 0
+
+    killed = run_cli("ingest", str(source), "--ray", ray_cluster, data_dir=data, NEWSDESK_COLLECTION=remote,
+                     NEWSDESK_FAILPOINT="ingest-between-articles:4", **env)
+    assert killed.code == -signal.SIGKILL, killed.stderr  # the driver died after storing some articles
+    result = run_cli("ingest", str(source), "--ray", ray_cluster, "--json", data_dir=data, NEWSDESK_COLLECTION=remote,
+                     **env)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    assert report["articles_unchanged"] >= 3 and report["articles_added"] + report["articles_unchanged"] == 12
+
+    mine, theirs = stored(chroma_server, remote), stored(chroma_server, local)
+    assert sorted(mine) == sorted(theirs) and len(mine) > 12  # id for id, every article once, several chunks each
+    for chunk_id, (text, chunk, vector) in mine.items():
+        assert text == theirs[chunk_id][0] and chunk == theirs[chunk_id][1]
+        assert np.allclose(vector, theirs[chunk_id][2], atol=1e-5)
+    versions = open_store(load_settings({"chroma_url": chroma_server, "collection": remote}, environ={})).article_versions()
+    assert None not in versions.values() and len(versions) == 12
+    again = run_cli("ingest", str(source), "--ray", ray_cluster, "--json", data_dir=data, NEWSDESK_COLLECTION=remote,
+                    **env)
+    assert again.json()["chunks_written"] == 0  # idempotent, as a local ingest
+
+
+def test_bad_ray_input_is_a_clear_error(tmp_path: Path) -> None:
+    unreachable = run_cli("ingest", "-", "--ray", data_dir=tmp_path / "data")
+    assert unreachable.code == 2 and "not stdin" in unreachable.stderr and "Traceback" not in unreachable.stderr
