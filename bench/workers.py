@@ -124,7 +124,8 @@ def main() -> None:
     settings = load_settings({"data_dir": args.data_dir})
     mh = store_for_articles(settings, [args.articles])
     model = default_gguf_path(settings.cache_dir) if args.default_model else smollm2_path()
-    answer_url = LlamaCppLLM(model_path=str(model), threads=2, slots=args.slots).listening_address + "/v1"
+    answer_server = LlamaCppLLM(model_path=str(model), threads=2, slots=args.slots)  # serves while referenced
+    answer_url = answer_server.listening_address + "/v1"
     questions = [q.question for q in load_set(str(args.questions))[0] if q.question]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -142,10 +143,16 @@ def main() -> None:
                 api_port = free_port()
                 command = [str(Path(sys.executable).with_name("newsdesk")), "chat", "--port", str(api_port)]
                 command += ["--workers", str(workers)] if workers > 1 else []
-                api = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                log = open(Path(folder) / f"api-{workers}.log", "w")
+                api = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
                 url = f"http://127.0.0.1:{api_port}/v1/"
                 try:
-                    wait_for(url + "models", api)
+                    try:
+                        wait_for(url + "models", api)
+                    except SystemExit:
+                        log.flush()
+                        print((Path(folder) / f"api-{workers}.log").read_text()[-3000:], flush=True)
+                        raise
                     load(url, questions[:5], 2, 20)  # warm-up: models loaded, the keyword index built
                     done, errors = load(url, questions, args.users, args.seconds)
                 finally:
