@@ -42,6 +42,7 @@ bench: install
 	$(PY) bench/answer.py --write-docs
 	$(PY) bench/llm_settings.py --write-docs
 	$(PY) bench/load.py --default-model --write-docs
+	$(PY) bench/workers.py --write-docs
 
 clean:
 	rm -rf $(VENV)
