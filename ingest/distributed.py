@@ -9,6 +9,7 @@ what the actors spread.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -19,6 +20,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.ingest.sources import Problem, SourceOptions, read_sources
 
 log = logging.getLogger(__name__)
+REACH_SECONDS = 5.0
 
 
 class _EmbeddingActor:
@@ -59,7 +61,15 @@ class RayEmbedder:
 
 def start(address: str | None) -> Any:
     """Connect to the cluster at ``address`` (``host:port`` or ``ray://host:10001``), or start one on this machine
-    when None. Raises ValueError saying what to check when the cluster cannot be reached."""
+    when None. Raises ValueError saying what to check when the cluster cannot be reached: first by a plain TCP
+    connection (``ray.init`` retries an unreachable address for minutes)."""
+    if address is not None:
+        host, _, port = address.removeprefix("ray://").rpartition(":")
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=REACH_SECONDS).close()
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot reach the Ray cluster at {address} ({exc}); start one with `ray start --head`, "
+                             "or leave the address out to run Ray on this machine") from None
     try:
         return ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False,
                         include_dashboard=False if address is None else None)

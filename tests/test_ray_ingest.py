@@ -14,7 +14,7 @@ import pytest
 
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from tests.conftest import run_cli
+from tests.conftest import SAMPLES, free_port, run_cli
 from tests.test_ingest_crash import corpus
 
 pytestmark = pytest.mark.slow
@@ -69,5 +69,9 @@ def test_a_ray_ingest_stores_what_a_local_one_does(ray_cluster: str, chroma_serv
 
 
 def test_bad_ray_input_is_a_clear_error(tmp_path: Path) -> None:
-    unreachable = run_cli("ingest", "-", "--ray", data_dir=tmp_path / "data")
-    assert unreachable.code == 2 and "not stdin" in unreachable.stderr and "Traceback" not in unreachable.stderr
+    stdin = run_cli("ingest", "-", "--ray", data_dir=tmp_path / "data")
+    assert stdin.code == 2 and "not stdin" in stdin.stderr and "Traceback" not in stdin.stderr
+    address = f"127.0.0.1:{free_port()}"
+    unreachable = run_cli("ingest", str(SAMPLES), "--ray", address, data_dir=tmp_path / "data", timeout=60)
+    assert unreachable.code == 2 and f"cannot reach the Ray cluster at {address}" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
