@@ -122,6 +122,14 @@ def poll_feed(state: FeedState, ingestor: Ingestor, every: float, options: Sourc
     return result
 
 
+def feed_url(url: str) -> str:
+    """The URL of a feed to follow; ValueError for what is not an http(s) URL."""
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) feed URL: {url}")
+    return url
+
+
 class Watcher:
     """Polls the feeds that are due, one after another, until stopped; questions are answered meanwhile (the
     index a question reads is swapped in whole when an ingest has updated it). Feeds can be followed, paused and
@@ -130,12 +138,13 @@ class Watcher:
     def __init__(self, feeds: Sequence[str], every: float, ingestor: Ingestor, state_path: Path,
                  options: SourceOptions | None = None, now: Callable[[], float] = time.time,
                  include_saved: bool = False) -> None:
+        """ValueError for a feed that is not an http(s) URL."""
         self.every = every
         self.ingestor = ingestor
         self.options = options or SourceOptions()
         self.states = FeedStates(state_path)
         saved = list(self.states.feeds) if include_saved else []
-        self.urls = list(dict.fromkeys([*feeds, *saved]))
+        self.urls = list(dict.fromkeys([*map(feed_url, feeds), *saved]))
         for url in self.urls:
             self.states.follow(url)
         self._now = now
@@ -164,9 +173,7 @@ class Watcher:
 
     def follow(self, url: str) -> None:
         """Follow one more feed, polled at once. ValueError for what is not an http(s) URL."""
-        url = url.strip()
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"not an http(s) feed URL: {url!r}")
+        url = feed_url(url)
         with self._feeds:
             if url not in self.urls:
                 self.urls.append(url)

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from newsdesk.dates import epoch_seconds
 
-DAY = 86_400
+DAY = 86_400  # seconds
 
 
 @dataclass(frozen=True)

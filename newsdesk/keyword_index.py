@@ -187,8 +187,9 @@ class _View:
     local_row: np.ndarray  # the row's place in its segment
 
     @classmethod
-    def of(cls, segments: list[Segment]) -> "_View":
-        live = live_rows(segments)
+    def of(cls, segments: list[Segment], live: list[np.ndarray] | None = None) -> "_View":
+        """``live``: each segment's live rows (``live_rows``), when the caller has them already."""
+        live = live_rows(segments) if live is None else live
         owner = np.concatenate([np.full(len(r), i, dtype=np.int32) for i, r in enumerate(live)] or [np.zeros(0, np.int32)])
         local = np.concatenate(live or [np.zeros(0, np.int64)]).astype(np.int64)
         ids = [segments[s].ids[r] for s, r in zip(owner.tolist(), local.tolist())]
@@ -412,9 +413,10 @@ class KeywordIndex:
                 write_segment(self.folder, segment)
                 segments.append(read_segment(self.folder, name))
                 write_manifest(self.folder, [s.name for s in segments])
-                if _needs_merge(segments):
-                    segments = [self._merge(segments)]
-                self._use(_View.of(segments))
+                live: list[np.ndarray] | None = live_rows(segments)
+                if _needs_merge(segments, live):
+                    segments, live = [self._merge(segments)], None
+                self._use(_View.of(segments, live))
                 log.info("keyword index: %d articles updated (%d chunks, %d sentence vectors read), %d segments, "
                          "in %.2fs", len(articles), len(chunks), read, len(segments), time.perf_counter() - started)
                 return
@@ -585,7 +587,7 @@ class KeywordIndex:
         return weights
 
 
-def _needs_merge(segments: list[Segment]) -> bool:
+def _needs_merge(segments: list[Segment], live: list[np.ndarray]) -> bool:
     rows = sum(len(s.ids) for s in segments)
-    live = sum(len(r) for r in live_rows(segments))
-    return len(segments) > MAX_SEGMENTS or (rows > 0 and (rows - live) / rows > MAX_DEAD_SHARE)
+    dead = rows - sum(len(r) for r in live)
+    return len(segments) > MAX_SEGMENTS or (rows > 0 and dead / rows > MAX_DEAD_SHARE)

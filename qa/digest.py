@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from newsdesk.articles import Chunk
+from newsdesk.filters import DAY
 from newsdesk.qa.answer import Passage
 from newsdesk.sentences import is_statement, split_sentences
 
@@ -25,7 +26,6 @@ SAME_EVENT = 0.75
 LEAD_WORDS = 8  # fewer words than this is a dateline, a byline or a photo credit, not a lead
 SHORT_LEAD = 20  # a lead this short is followed by the next sentence
 _WORD = re.compile(r"\w+")
-DAY = 86_400
 # What asks for a digest: "what's new (in/on/about X)?", "(morning/daily/weekly) digest (of/on X)", "what are the
 # top stories (today/this week)?"; "this week" or "this month" in it sets the period (else a day).
 _ASKS = [

@@ -137,9 +137,8 @@ class Newsdesk:
         if about_stories is not None:
             yield from about_stories
             return
-        found = [without_instructions(p) for p in self.retrieve(standalone, top_k, keep)]  # articles are data
+        found, evidence = self.evidence_for(standalone, top_k, keep)
         reading = asdict(read_question(standalone, self.keyword_index.sources(), (keep or RetrievalFilter()).anchor()))
-        evidence = [p for p in found if self.is_evidence(standalone, p)]
         reading["unsupported_premises"] = [] if is_yes_no(standalone) or not evidence else unsupported_premises(
             standalone, evidence, self.keyword_index.sources(), self.keyword_index.mentions)
         yield SourcesFound(evidence, standalone)
@@ -238,6 +237,13 @@ class Newsdesk:
         """A passage holds most of the question's content words: the small model's refusal is then more often
         wrong than right ("How did Ned Price describe the relationship?" over the sentence quoting him)."""
         return any(support(question, _title_and_text(p)) >= RETRY_SUPPORT for p in passages)
+
+    def evidence_for(self, question: str, top_k: int | None, keep: RetrievalFilter | None
+                     ) -> tuple[list[Passage], list[Passage]]:
+        """The passages retrieved for the question, sentences addressed to the assistant set aside (articles are
+        data), and those of them that are evidence."""
+        found = [without_instructions(p) for p in self.retrieve(question, top_k, keep)]
+        return found, [p for p in found if self.is_evidence(question, p)]
 
     def is_evidence(self, question: str, passage: Passage) -> bool:
         """Close in meaning, or sharing most of the question's words: MiniLM alone misses names ("Ned Price")."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Iterable
 
+from newsdesk.filters import DAY
 from newsdesk.keyword_index import tokenize
 from newsdesk.qa.publications import publications_not_stored
 
@@ -66,7 +67,6 @@ _DAY_FORMS = [  # October 7, 2023 / 7 October 2023 / 2023-10-07
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
 ]
-DAY = 86_400
 _MONTH_FORM = re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I)  # October 2023
 # "after the report on Nov 5, 2023": a connective a few words before the date opens a range from it
 _SIDE = re.compile(r"\b(after|since|before|until|prior to)\b(?:[^,.;?]{0,40}?\b(?:on|of|from|in))?\s*$", re.I)

@@ -16,7 +16,6 @@ from newsdesk.qa.answer import Answer, AnswerEvent, Citation, Finished, SourcesF
 from newsdesk.qa.citations import attach, citation
 from newsdesk.qa.coverage import POINTS, CoverageQuestion, compare, coverage_question
 from newsdesk.qa.digest import digest_request, stories, story_passages
-from newsdesk.qa.injection import without_instructions
 from newsdesk.qa.outlets import OutletsQuestion, outlets_question, reporting
 from newsdesk.qa.prompt import REFUSAL
 from newsdesk.qa.timeline import events, timeline_topic
@@ -101,8 +100,7 @@ def coverage(desk: Newsdesk, question: str, standalone: str, asked: CoverageQues
     by_outlet = []
     for outlet in asked.outlets:
         scope = (keep or RetrievalFilter()).narrowed_to(outlet)
-        found = [without_instructions(p) for p in desk.retrieve(about, COVERAGE_PASSAGES, scope)]
-        by_outlet.append([p for p in found if desk.is_evidence(about, p)])
+        by_outlet.append(desk.evidence_for(about, COVERAGE_PASSAGES, scope)[1])
     passages = [replace(p, number=i) for i, p in enumerate((p for each in by_outlet for p in each), start=1)]
     yield SourcesFound(passages, standalone)
     stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in passages])
@@ -123,13 +121,13 @@ def coverage(desk: Newsdesk, question: str, standalone: str, asked: CoverageQues
         if not own:
             lines.append(f"- nothing that {' or '.join(names[1:])} does not say too" if asked.only_first
                          else f"- nothing about {about} in its articles")
+        points_shown = []
         for point in own:
             citations.append(citation(len(citations) + 1, point.passage, point.sentence))
             mark = f" (only {name})" if point.only_here and not asked.only_first else ""
             lines.append(f"- {attach(point.sentence, f'[{len(citations)}]')}{mark}")
-        rows.append({"source": name, "points": [
-            {"sentence": p.sentence, "citation": citations[len(citations) - len(own) + i].n, "only_here": p.only_here}
-            for i, p in enumerate(own)]})
+            points_shown.append({"sentence": point.sentence, "citation": len(citations), "only_here": point.only_here})
+        rows.append({"source": name, "points": points_shown})
     log.info("coverage of %r by %s: %s points", about, names, [len(p) for p in points])
     yield Finished(Answer(question, "\n".join(lines), citations, passages=passages, standalone_question=standalone,
                           understood=understood, coverage=rows))
@@ -138,8 +136,7 @@ def coverage(desk: Newsdesk, question: str, standalone: str, asked: CoverageQues
 def outlets(desk: Newsdesk, question: str, standalone: str, asked: OutletsQuestion,
             keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
     """Which outlets told of the topic, and how many, counted in code, each cited where it tells it."""
-    found = [without_instructions(p) for p in desk.retrieve(asked.topic, OUTLET_PASSAGES, keep)]
-    evidence = [p for p in found if desk.is_evidence(asked.topic, p)]
+    found, evidence = desk.evidence_for(asked.topic, OUTLET_PASSAGES, keep)
     yield SourcesFound(evidence, standalone)
     stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
     told = reporting(asked.topic, evidence, desk.embed_model.get_text_embedding_batch, stored)
@@ -159,8 +156,7 @@ def outlets(desk: Newsdesk, question: str, standalone: str, asked: OutletsQuesti
 
 def timeline(desk: Newsdesk, question: str, standalone: str, topic: str, keep: RetrievalFilter | None) -> Iterator[AnswerEvent]:
     """The topic's dated events as lines, each quoting and citing every article that tells it (no model call)."""
-    found = [without_instructions(p) for p in desk.retrieve(topic, TIMELINE_PASSAGES, keep)]
-    evidence = [p for p in found if desk.is_evidence(topic, p)]
+    found, evidence = desk.evidence_for(topic, TIMELINE_PASSAGES, keep)
     yield SourcesFound(evidence, standalone)
     stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
     told = events(topic, evidence, desk.embed_model.get_text_embedding_batch, stored)

@@ -397,11 +397,12 @@ def _watcher(settings: Settings, feeds: list[str], every: str | None, store: Any
     checking what the operator gave."""
     from newsdesk.ingest.pipeline import Ingestor
     from newsdesk.dates import parse_duration
-    from newsdesk.ingest.watch import Watcher
+    from newsdesk.ingest.watch import Watcher, feed_url
 
-    not_urls = [f for f in feeds if not f.startswith(("http://", "https://"))]
-    if not_urls:
-        raise CliError(f"not an http(s) feed URL: {', '.join(not_urls)}")
+    try:
+        feeds = [feed_url(f) for f in feeds]  # before the embedding model loads
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     try:
         seconds = parse_duration(every or settings.watch_every)
     except ValueError as exc:
