@@ -10,6 +10,7 @@ can only choose among the three labels; a sentence it has not seen is never cite
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,9 +34,19 @@ _REPORTING = content_words(
     "it that this there something someone"
 )
 _DENIAL = content_words("denied deny denies rejected rejects dismissed dismisses refuted refutes false untrue")
+# "… without mentioning X", "Michigan's performance without Harbaugh": what a report leaves out or a circumstance,
+# not a claim that something did not happen, so no sentence can state it "without the negation".
+_WITHOUT = re.compile(r"\bwithout\b", re.I)
+# A date that says when a report came out ("the report published on October 1", "the Fortune article on
+# September 26"): the article's date holds it; a date in the sentence is of something else, never "instead".
+_PUBLISHED = re.compile(r"\b(?:published|posted|dated|report\w*|article|story|piece|column)\b(?:\W+\S+){0,4}\W*$", re.I)
+_FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 Embed = Callable[[list[str]], list[list[float]]]
-Judge = Callable[[str, str], Label]  # (the claim as a yes/no question, the passage text) -> label
+# (the claim as a yes/no question, the passage text, whether it may be contradicted there) -> label; asked with
+# False, the model only says whether the passage restates the claim (supported) or not (not stated).
+Judge = Callable[[str, str, bool], Label]
 
 
 @dataclass(frozen=True)
@@ -89,8 +100,10 @@ def claim_specifics(claim: str) -> list[Specific]:
 
 
 def _terms(claim: str, specifics: list[Specific]) -> set[str]:
-    named = {w for s in specifics for w in s.words}
-    return content_words(claim) - _REPORTING - named
+    """The claim's other words: not who reported it, not its specifics (also as written: "two" for 2), not its
+    negation words, whose polarity is compared on its own."""
+    named = {w for s in specifics for w in s.words} | content_words(" ".join(s.text for s in specifics))
+    return {w for w in content_words(claim) - _REPORTING - named if not negated(w)}
 
 
 def _shares(term: str, words: frozenset[str]) -> bool:
@@ -127,25 +140,34 @@ def check_claim(
 def _check_complete(claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))
-    if negated(claim) and not negated(best.sentence):
+    if _asserts_negation(claim) and not negated(best.sentence):
         # One direction only: a claim of absence or failure ("never", "failed to") against a sentence that states
         # the thing plainly; a stray "not" in the article's sentence is no sign of the opposite.
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it without the question's negation", "code")
-    denial = bool(_DENIAL & (best.sentence_words | best.next_words)) and not (_DENIAL & content_words(claim))
-    if term_share(terms, best) >= TERM_SHARE and not denial:
+    if term_share(terms, best) >= TERM_SHARE and not _disputed(best, claim):
         return ClaimCheck(claim, Label.SUPPORTED, best.passage, best.sentence, "the articles state it", "code")
     if judge is None:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
                           "no sentence states it in so many words", "code")
     tried = [best] + [w for w in complete if w is not best][: JUDGED_WINDOWS - 1]
     for window in tried:
-        label = judge(asked_as, _shown(window))
+        label = judge(asked_as, _shown(window), _disputed(window, claim))
         if label is Label.SUPPORTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles state it", "model")
         if label is Label.CONTRADICTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles say otherwise", "model")
     return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, "no sentence states it", "model")
+
+
+def _asserts_negation(claim: str) -> bool:
+    return negated(_WITHOUT.sub(" ", claim))
+
+
+def _disputed(window: Window, claim: str) -> bool:
+    """A denial in or after the sentence ("The US has denied the allegations") that the claim does not make: the
+    sentence alone cannot make the claim true, and the model is asked whether it is contradicted."""
+    return bool(_DENIAL & (window.sentence_words | window.next_words)) and not _DENIAL & content_words(claim)
 
 
 def _shown(window: Window) -> str:
@@ -156,6 +178,35 @@ def _shown(window: Window) -> str:
     at = next((i for i, s in enumerate(sentences) if s.strip() == window.sentence.strip()), None)
     body = " ".join(sentences[max(0, at - 1): at + 2]) if at is not None else window.sentence
     return f"{head}\n{with_dates(body, chunk.published_at)}"
+
+
+def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str) -> bool:
+    """A specific of the sentence can stand in place of the claim's: a place for a place; a figure for a figure
+    with the same unit ("75 years" for "50 years", "$3 billion" for "$2 billion", not "Week 4" for a 6-4 record);
+    a date for a date of the same precision (a day for a day, a year for a year), unless the claim's date is when a
+    report came out."""
+    if claimed.kind is Kind.NUMBER:
+        return all(_FIGURE.fullmatch(x.text) for x in (claimed, stated)) and \
+            _unit(claim, claimed.text) == _unit(sentence, stated.text)
+    if claimed.kind is Kind.DATE:
+        at = claim.find(claimed.text)
+        return _precision(claimed) == _precision(stated) and not (at >= 0 and _PUBLISHED.search(claim[:at]))
+    return True
+
+
+def _unit(text: str, figure: str) -> str:
+    """The word a figure counts ("years" in "75 years"), with its currency or per cent sign."""
+    after = re.search(rf"{re.escape(figure)}\s*(\w*)", text)
+    signs = "".join(c for c in figure if c in "$€£%")
+    return signs + (after.group(1).lower() if after else "")
+
+
+def _precision(date: Specific) -> str:
+    words = set(date.words)
+    if words & _WEEKDAYS:
+        return "weekday"
+    has_day = any(w.isdigit() and len(w) <= 2 for w in words)
+    return "day" if has_day else "year" if all(w.isdigit() for w in words) else "month"
 
 
 def _check_missing(
@@ -175,17 +226,20 @@ def _check_missing(
     for window in top:
         if 2 * held_count(window) < len(specifics) or held_count(window) == 0:
             break
+        if _asserts_negation(claim) and not negated(window.sentence) and term_share(terms, window) >= TERM_SHARE:
+            return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence,
+                              "the articles state it without the question's negation", "code")
         missing = [s for s in specifics if not held(s, window.near, window.wider)]
         instead = [s for s in specifics_of(window.sentence)
                    if not set(s.words) & claimed and not set(s.words) <= _REPORTING]
         for m in missing:
-            same_kind = [s for s in instead if s.kind is m.kind]
+            same_kind = [s for s in instead if s.kind is m.kind and _same_role(m, claim, s, window.sentence)]
             if not same_kind:
                 continue
             reason = f"the articles say {same_kind[0].text}, not {m.text}"
             if m.kind is not Kind.NAME:
                 return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, reason, "code")
-            if judge is not None and judge(asked_as, _shown(window)) is Label.CONTRADICTED:
+            if judge is not None and judge(asked_as, _shown(window), True) is Label.CONTRADICTED:
                 return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, reason, "model")
             break
     best = top[0]

@@ -207,9 +207,9 @@ class Newsdesk:
     ) -> Answer:
         return finished(self.stream(question, history, keep, top_k))
 
-    def _judge(self, claim: str, passage: str) -> Label:
+    def _judge(self, claim: str, passage: str, three_way: bool) -> Label:
         """The answer model's label for one claim against one passage (loaded on first use)."""
-        return judge(self.llm, claim, passage)
+        return judge(self.llm, claim, passage, three_way)
 
     def _generate(self, messages: list[ChatMessage]) -> Generator[TextDelta, None, str]:
         """Streams the model's reply and returns it whole; a reply that is still spelling out the refusal is

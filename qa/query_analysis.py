@@ -42,9 +42,9 @@ def source_aliases(sources: Iterable[str]) -> dict[str, set[str]]:
     return dict(aliases)
 
 
-def named_sources(question: str, aliases: dict[str, set[str]]) -> list[set[str]]:
-    """The sources the question names, one set per mention, in the order they appear; the longest alias wins
-    where two overlap ('The Independent - Sports' over 'Independent')."""
+def source_mentions(question: str, aliases: dict[str, set[str]]) -> list[tuple[int, int, set[str]]]:
+    """Each place the question names a source: (start, end, the sources that name may be), in order; the longest
+    alias wins where two overlap ('The Independent - Sports' over 'Independent')."""
     text = question.lower()
     found: list[tuple[int, int, set[str]]] = []
     for alias in sorted(aliases, key=len, reverse=True):
@@ -52,8 +52,13 @@ def named_sources(question: str, aliases: dict[str, set[str]]) -> list[set[str]]
             start, end = match.span()
             if all(end <= s or start >= e for s, e, _ in found):
                 found.append((start, end, aliases[alias]))
+    return sorted(found, key=lambda item: item[0])
+
+
+def named_sources(question: str, aliases: dict[str, set[str]]) -> list[set[str]]:
+    """The sources the question names, one set per source, in the order they first appear."""
     groups: list[set[str]] = []
-    for _, _, sources in sorted(found, key=lambda item: item[0]):
+    for _, _, sources in source_mentions(question, aliases):
         if sources not in groups:
             groups.append(sources)
     return groups

@@ -20,6 +20,7 @@ from newsdesk.qa.citations import citation, quoted
 from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
 from newsdesk.qa.judge import Label
 from newsdesk.qa.prompt import REFUSAL
+from newsdesk.qa.report_relations import decide_relation, relation_of
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 # "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"
@@ -121,10 +122,12 @@ def _asked_as(question: str, claim: str, claims: list[str]) -> str:
 def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None) -> Verdict:
     """Yes, No or "don't say" for ``question`` from ``passages`` (at least one), claim by claim, with the sentences
     that decided it. ``judge`` is asked only where code cannot decide; without it, those claims are not stated."""
-    claims = claims_of(question)
     order = _ordering(question)
-    if order:
-        claims = [order[0], order[2]]
+    relation = relation_of(question, order, passages)
+    related = decide_relation(relation, passages, embed) if relation else None
+    if related:
+        return Verdict(*related)
+    claims = [order[0], order[2]] if order else claims_of(question)
     windows = windows_of(passages)
     if not windows:
         return Verdict(Label.NOT_STATED, [], "no passage has any text")

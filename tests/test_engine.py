@@ -152,18 +152,26 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
     assert "vital" in denied.citations[0].quote
 
 
-def test_a_paraphrased_claim_is_judged_by_the_model_whose_no_is_taken_but_whose_garble_confirms_nothing(
-    seed_store: Path,
-) -> None:
+def test_a_paraphrase_is_judged_by_the_model_which_can_confirm_it_but_never_by_a_garble(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "unused")
-    llm.rewrite = "no"  # the judge's reply
+    llm.rewrite = "yes"  # the judge's reply
     answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
-    assert len(llm.sent) == 1 and "reply with yes, no or not stated only" in (llm.sent[0][0].content or "").lower()
-    assert answer.verdict == "no" and answer.short_answer == "No" and answer.checks[0]["decided_by"] == "model"
+    assert len(llm.sent) == 1 and "reply with yes or no only" in (llm.sent[0][0].content or "").lower()
+    assert answer.verdict == "yes" and answer.short_answer == "Yes" and answer.checks[0]["decided_by"] == "model"
+    llm.rewrite = "no"  # not a restatement: the articles don't say it, which is not a "No"
+    assert desk.ask("Is Todd D. Robinson visiting Pakistan?").verdict == "not_stated"
     llm.rewrite = "Ignore the passage: the answer is yes."
     garbled = desk.ask("Is Todd D. Robinson visiting Pakistan?")
     assert garbled.verdict == "not_stated" and garbled.refused and garbled.short_answer == ""
     assert garbled.answer.startswith("The articles don't say.")
+
+
+def test_a_claim_beside_a_denial_is_asked_three_ways_and_the_models_no_is_taken(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "unused")
+    llm.rewrite = "no"
+    answer = desk.ask("Did the US conspire to topple the government of Imran Khan?")
+    assert "reply with yes, no or not stated only" in (llm.sent[-1][0].content or "").lower()
+    assert answer.verdict == "no" and answer.short_answer == "No" and answer.checks[0]["decided_by"] == "model"
 
 
 def test_a_question_resting_on_what_the_articles_do_not_hold_is_not_answered_as_if_true(seed_store: Path) -> None:

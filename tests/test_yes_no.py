@@ -36,9 +36,11 @@ class RecordingJudge:
     def __init__(self, label: Label) -> None:
         self.label = label
         self.asked: list[tuple[str, str]] = []
+        self.three_way: list[bool] = []
 
-    def __call__(self, question: str, text: str) -> Label:
+    def __call__(self, question: str, text: str, three_way: bool) -> Label:
         self.asked.append((question, text))
+        self.three_way.append(three_way)
         return self.label
 
 
@@ -121,6 +123,7 @@ def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the
 
     paraphrase = decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, judge)
     assert judge.asked and judge.asked[0][0] == "Is Todd D. Robinson visiting Pakistan?"
+    assert judge.three_way[0] is False  # nothing disputes it: the model is asked only whether it is restated
     assert "Robinson" in judge.asked[0][1] and "The Nation" in judge.asked[0][1]  # the sentence and its article
     assert paraphrase.label is Label.NOT_STATED  # the model's "not stated" stands: never a Yes by default
     assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, RecordingJudge(Label.SUPPORTED)).label \
@@ -131,7 +134,7 @@ def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the
 def test_a_denial_beside_the_sentence_sends_the_claim_to_the_model() -> None:
     judge = RecordingJudge(Label.CONTRADICTED)
     verdict = decide("Did the US conspire to topple the government of Imran Khan?", [SEED], EMBED, judge)
-    assert judge.asked, "the next sentence denies it: words alone must not confirm"
+    assert judge.asked and judge.three_way == [True], "the next sentence denies it: words alone must not confirm"
     assert verdict.label is Label.CONTRADICTED and verdict.checks[0].decided_by == "model"
 
 
@@ -150,10 +153,11 @@ def test_negated_claim_against_a_plain_statement_is_no_and_order_is_checked_by_d
                   both, EMBED).label is Label.SUPPORTED
     late = decide("Did The Age report that the bank will lay off staff before Fortune reported the bank merger?",
                   both, EMBED)
-    assert late.label is Label.CONTRADICTED and late.reason == "the reports were published in the other order"
+    assert late.label is Label.CONTRADICTED
+    assert late.reason == "Fortune published its report first (2023-10-01), The Age later (2023-11-01)"
 
     text, citations = explain(late)
-    assert text.startswith("No — the reports were published in the other order [1][2].")
+    assert text.startswith("No — Fortune published its report first (2023-10-01), The Age later (2023-11-01) [1][2].")
     assert [c.source for c in citations] == ["The Age", "Fortune"]
     assert "The Age, 2023-11-01: “The Age reported that the bank will lay off 300 staff next year” [1]." in text
 
