@@ -18,7 +18,7 @@ from newsdesk.sentences import split_sentences
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.evidence import closeness
 from newsdesk.qa.judge import Label
-from newsdesk.qa.lexical import content_words, negated
+from newsdesk.qa.lexical import STOPWORDS, content_words, negated
 from newsdesk.qa.relative_dates import with_dates
 from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
 
@@ -40,7 +40,7 @@ _WITHOUT = re.compile(r"\bwithout\b", re.I)
 # A date that says when a report came out ("the report published on October 1", "the Fortune article on
 # September 26"): the article's date holds it; a date in the sentence is of something else, never "instead".
 _PUBLISHED = re.compile(r"\b(?:published|posted|dated|report\w*|article|story|piece|column)\b(?:\W+\S+){0,4}\W*$", re.I)
-_FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")
+FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 1,200, $2, 4.5%
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -186,19 +186,25 @@ def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str) -
     a date for a date of the same precision (a day for a day, a year for a year), unless the claim's date is when a
     report came out."""
     if claimed.kind is Kind.NUMBER:
-        return all(_FIGURE.fullmatch(x.text) for x in (claimed, stated)) and \
-            _unit(claim, claimed.text) == _unit(sentence, stated.text)
+        return all(FIGURE.fullmatch(x.text) for x in (claimed, stated)) and \
+            unit_of(claim, claimed.text) == unit_of(sentence, stated.text)
     if claimed.kind is Kind.DATE:
         at = claim.find(claimed.text)
         return _precision(claimed) == _precision(stated) and not (at >= 0 and _PUBLISHED.search(claim[:at]))
     return True
 
 
-def _unit(text: str, figure: str) -> str:
-    """The word a figure counts ("years" in "75 years"), with its currency or per cent sign."""
+def unit_of(text: str, figure: str) -> str:
+    """What a figure counts in ``text``: its currency or per cent sign and the word after it ("years" in "75
+    years", "$billion" in "$2 billion"); a function word after it counts nothing ("$1000 in bonus bets": "$")."""
     after = re.search(rf"{re.escape(figure)}\s*(\w*)", text)
-    signs = "".join(c for c in figure if c in "$€£%")
-    return signs + (after.group(1).lower() if after else "")
+    word = after.group(1).lower() if after else ""
+    return "".join(c for c in figure if c in "$€£%") + ("" if word in STOPWORDS else word)
+
+
+def figure_value(figure: str) -> str:
+    """A figure without what only formats it: "$1,000" and "1000" are one value."""
+    return re.sub(r"[$€£%,]", "", figure)
 
 
 def _precision(date: Specific) -> str:

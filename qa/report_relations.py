@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from newsdesk.qa.answer import Passage
-from newsdesk.qa.claim_check import ClaimCheck, Embed, Window, nearest_first, windows_of
+from newsdesk.qa.claim_check import FIGURE, ClaimCheck, Embed, Window, figure_value, nearest_first, unit_of, windows_of
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import content_words, negated
 from newsdesk.qa.query_analysis import source_aliases, source_mentions
@@ -162,20 +162,27 @@ def _closest_in_article(text: str, vector: list[float], report: Window, windows:
 
 
 def _compared(a: Window, b: Window, va: list[float], vb: list[float]) -> str | None:
-    """How two reports' sentences on what is compared disagree ("TechCrunch gives 26, The Verge 30"; "one negates
-    what the other states"), "" when they say the same, None when they are not about the same thing (then
-    nothing is read from them)."""
+    """How two reports' sentences on what is compared disagree ("Fortune gives $2 billion, The Age $3 billion";
+    "one negates what the other states"), "" when they say the same, None when they are not about the same thing
+    (then nothing is read from them)."""
     if sum(x * y for x, y in zip(va, vb)) < PARALLEL:
         return None
-    figures = [{_figure(s.text): s.text for s in specifics_of(w.sentence) if s.kind is Kind.NUMBER} for w in (a, b)]
-    if figures[0] and figures[1] and not set(figures[0]) & set(figures[1]):
-        return f"{a.passage.chunk.source} gives {', '.join(figures[0].values())}, " \
-               f"{b.passage.chunk.source} {', '.join(figures[1].values())}"
+    figures = [_figures(w.sentence) for w in (a, b)]
+    for unit, values in figures[0].items():
+        other = figures[1].get(unit)
+        if other and not values.keys() & other.keys():
+            return f"{a.passage.chunk.source} gives {', '.join(values.values())}, " \
+                   f"{b.passage.chunk.source} {', '.join(other.values())}"
     if negated(a.sentence) != negated(b.sentence):
         return "one negates what the other states"
     return ""
 
 
-def _figure(text: str) -> str:
-    """A number as written, without what only formats it: "$1,000" and "1000" are one figure."""
-    return re.sub(r"[$,€£]", "", text).lower()
+def _figures(sentence: str) -> dict[str, dict[str, str]]:
+    """The sentence's figures by what they count: {"$billion": {"2": "$2 billion"}}."""
+    found: dict[str, dict[str, str]] = {}
+    for match in re.finditer(rf"(?<![\w.]){FIGURE.pattern}", sentence):
+        figure = match.group(0).rstrip(",.")
+        unit = unit_of(sentence, figure)
+        found.setdefault(unit, {})[figure_value(figure)] = f"{figure} {unit.strip('$€£%')}".strip()
+    return found

@@ -171,3 +171,30 @@ def test_a_question_resting_on_what_no_passage_holds_has_unsupported_premises() 
     # a name the collection mentions elsewhere was only not retrieved; a stored source named is not a premise
     assert unsupported_premises("Why is Robinson visiting India?", [SEED], mentioned=lambda text: text == "India") == []
     assert unsupported_premises("What did Robinson tell Island Times?", [SEED], sources=["Island Times"]) == []
+
+
+def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_but_never_confirm_it() -> None:
+    fortune = passage(1, "The two banks agreed to merge in a deal worth $2 billion, the companies said on Monday.",
+                      "Fortune", "2023-10-02T00:00:00+00:00", 1696204800)
+    age = passage(2, "The two banks agreed to merge in a deal worth $3 billion, the companies said.", "The Age",
+                  "2023-10-05T00:00:00+00:00", 1696464000)
+    same = passage(3, "The two banks agreed to merge in a deal worth $2 billion, the companies said.", "The Age",
+                   "2023-10-05T00:00:00+00:00", 1696464000)
+    asked = "Between the Fortune report on the bank merger and The Age report on the merger, was there consistency " \
+            "in the value of the deal?"
+    differ = decide(asked, [fortune, age], EMBED)
+    assert differ.label is Label.CONTRADICTED
+    assert differ.reason == "the reports differ: Fortune gives $2 billion, The Age $3 billion"
+    assert [c.passage for c in differ.checks] == [fortune, age]
+    text, citations = explain(differ)
+    assert text.startswith("No — the reports differ: Fortune gives $2 billion, The Age $3 billion [1][2].")
+
+    changed = "Did the value of the deal change between the Fortune report on the bank merger and The Age report?"
+    unchanged = decide(changed, [fortune, same], EMBED)
+    assert unchanged.label is Label.CONTRADICTED and unchanged.reason == "the reports say the same on this"
+    # Agreement found is no "Yes": that needs each description borne out, claim by claim.
+    assert decide(asked, [fortune, same], EMBED).reason != "the reports say the same on this"
+    assert decide(changed, [fortune, age], EMBED).label is not Label.SUPPORTED
+    # One report named: its claims are checked, nothing is compared.
+    assert decide("Did Fortune report a change in the value of the deal?", [fortune, age], EMBED).reason != \
+        "the reports say the same on this"
