@@ -33,7 +33,14 @@ _REPORTING = content_words(
     "imply implies implied reveal reveals revealed publish published piece story news outlet coverage according "
     "it that this there something someone"
 )
-_DENIAL = content_words("denied deny denies rejected rejects dismissed dismisses refuted refutes false untrue")
+# Words that deny, or undo, what a sentence otherwise states: "The US has denied the allegations", "workers have
+# called off a strike planned for October 3". Beside them the sentence's words cannot vouch for the claim.
+_DISPUTING = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial)|reject\w*|dismiss(?:ed|es)|refut\w*|false|untrue|cancel+(?:ed|s|ing|ation)?|"
+    r"call(?:ed|s|ing)?\s+off|scrap+(?:ed|s)|postpon\w*|suspend\w*|halt(?:ed|s)|abandon\w*|withdr[ae]w\w*|"
+    r"revers(?:ed|es|al)|overturn\w*)\b",
+    re.I,
+)
 # "… without mentioning X", "Michigan's performance without Harbaugh": what a report leaves out or a circumstance,
 # not a claim that something did not happen, so no sentence can state it "without the negation".
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -59,7 +66,7 @@ class Window:
     near: Holder  # the sentence, the one before it, and the article's title, source and date
     wider: Holder  # the whole passage with the same metadata
     sentence_words: frozenset[str]
-    next_words: frozenset[str]  # the sentence after it: "… accused the US. The US has denied the allegations."
+    after: str  # the sentence after it: "… accused the US. The US has denied the allegations."
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def windows_of(passages: list[Passage]) -> list[Window]:
             before = dated[i - 1] if i else ""
             after = dated[i + 1] if i + 1 < len(sentences) else ""
             windows.append(Window(p, sentence, Holder.of(meta, before, dated[i]), wider,
-                                  frozenset(content_words(dated[i])), frozenset(content_words(after))))
+                                  frozenset(content_words(dated[i])), after))
     return windows
 
 
@@ -152,11 +159,15 @@ def _check_complete(claim: str, asked_as: str, complete: list[Window], terms: se
                           "no sentence states it in so many words", "code")
     tried = [best] + [w for w in complete if w is not best][: JUDGED_WINDOWS - 1]
     for window in tried:
-        label = judge(asked_as, _shown(window), _disputed(window, claim))
+        disputed = _disputed(window, claim)
+        label = judge(asked_as, _shown(window), disputed)
         if label is Label.SUPPORTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles state it", "model")
         if label is Label.CONTRADICTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles say otherwise", "model")
+        if disputed:  # a sentence that denies or undoes it outweighs another sentence's wording
+            return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
+                              "a sentence beside it disputes it", "model")
     return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, "no sentence states it", "model")
 
 
@@ -165,9 +176,10 @@ def _asserts_negation(claim: str) -> bool:
 
 
 def _disputed(window: Window, claim: str) -> bool:
-    """A denial in or after the sentence ("The US has denied the allegations") that the claim does not make: the
-    sentence alone cannot make the claim true, and the model is asked whether it is contradicted."""
-    return bool(_DENIAL & (window.sentence_words | window.next_words)) and not _DENIAL & content_words(claim)
+    """A denial or an undoing in or after the sentence ("The US has denied the allegations", "called off") that
+    the claim does not make: the sentence alone cannot make the claim true, and the model is asked whether it is
+    contradicted, not only whether the sentence restates it."""
+    return bool(_DISPUTING.search(f"{window.sentence} {window.after}")) and not _DISPUTING.search(claim)
 
 
 def _shown(window: Window) -> str:

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 
 from newsdesk.qa.answer import Passage
-from newsdesk.qa.claim_check import FIGURE, ClaimCheck, Embed, Window, figure_value, nearest_first, unit_of, windows_of
+from newsdesk.qa.claim_check import (
+    FIGURE, ClaimCheck, Embed, Window, figure_value, nearest_first, unit_of, windows_of,
+)
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import content_words, negated
 from newsdesk.qa.query_analysis import source_aliases, source_mentions
@@ -26,7 +28,8 @@ from newsdesk.qa.specifics import Kind, held, specifics_of
 # The relation asked about; the words of difference come first, so "inconsistent" is not read as "consistent".
 _RELATION = re.compile(
     r"\b(?:(?P<different>inconsisten\w*|disagree\w*|discrepan\w*|contradict\w*|chang(?:e|ed|es|ing)|"
-    r"shift(?:ed|s|ing)?|differ(?:ed|s|ence|ences)?)|(?P<same>consisten(?:t|cy)|agree(?:s|d|ment)?|align(?:s|ed|ment)?))\b",
+    r"shift(?:ed|s|ing)?|differ(?:ed|s|ence|ences)?)"
+    r"|(?P<same>consisten(?:t|cy)|agree(?:s|d|ment)?|align(?:s|ed|ment)?))\b",
     re.I,
 )
 _TOPIC_BEFORE = re.compile(r"\b(?:climate|regime|sea)\s+$", re.I)  # "climate change" is what a report is about
@@ -83,7 +86,9 @@ def _mentions(question: str, aliases: dict[str, set[str]]) -> list[tuple[int, se
     return sorted(found, key=lambda m: m[0])
 
 
-def decide_relation(relation: Relation, passages: list[Passage], embed: Embed) -> tuple[Label, list[ClaimCheck], str] | None:
+def decide_relation(
+    relation: Relation, passages: list[Passage], embed: Embed
+) -> tuple[Label, list[ClaimCheck], str] | None:
     """"No", a check per report (the sentence that identifies it) and the reason in a few words, when the reports
     contradict what the question says of how they relate; None otherwise, and the question's claims are then
     checked one by one, as "Yes" needs every description borne out, not only the reports found."""

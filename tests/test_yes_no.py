@@ -198,3 +198,17 @@ def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_
     # One report named: its claims are checked, nothing is compared.
     assert decide("Did Fortune report a change in the value of the deal?", [fortune, age], EMBED).reason != \
         "the reports say the same on this"
+
+
+def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
+    strike = passage(1, "Rail workers in the Midvale region have called off a strike planned for October 3, the "
+                        "union said on Monday.", "Labour News", "2023-09-25T00:00:00+00:00", 1695600000)
+    judge = RecordingJudge(Label.SUPPORTED)
+    decide("Did the Midvale rail strike planned for October 3 go ahead?", [strike], EMBED, judge)
+    assert judge.three_way == [True], "'called off' beside the claim's words: the model must be free to say no"
+    restated = RecordingJudge(Label.SUPPORTED)
+    decide("Did rail workers in Midvale call off the strike planned for October 3?", [strike], EMBED, restated)
+    assert restated.three_way in ([], [False])  # the claim itself says it was called off
+    judge_no = RecordingJudge(Label.NOT_STATED)
+    verdict = decide("Did the Midvale rail strike planned for October 3 go ahead?", [strike], EMBED, judge_no)
+    assert verdict.label is Label.NOT_STATED and judge_no.three_way == [True]  # no other sentence is asked
