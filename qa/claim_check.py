@@ -4,8 +4,9 @@ Code decides what it can see: a claim whose name, place, number or date no passa
 is contradicted when the sentence closest to it states another of the same kind in its place ("Pakistan" where
 the claim says "India", "75" where it says "50"); a claim whose specifics a sentence holds, with most of its
 other words, is supported, unless it asserts a negation the sentence does not make. What is left (the
-specifics are there but the words around them differ) goes to the model as one narrow question, and the model
-can only choose among the three labels; a sentence it has not seen is never cited.
+specifics are there but the words around them differ) goes to the model as one narrow question: does the sentence
+restate the claim (yes / no), or, where a sentence denies or undoes it ("called off"), yes / no / not stated. The
+model chooses only among those labels, and a sentence it has not seen is never cited.
 """
 
 from __future__ import annotations
@@ -144,7 +145,9 @@ def check_claim(
     return _check_missing(claim, asked_as, specifics, terms, [windows[i] for i in ranked], judge)
 
 
-def _check_complete(claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None) -> ClaimCheck:
+def _check_complete(
+    claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None
+) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))
     if _asserts_negation(claim) and not negated(best.sentence):
@@ -228,7 +231,8 @@ def _precision(date: Specific) -> str:
 
 
 def _check_missing(
-    claim: str, asked_as: str, specifics: list[Specific], terms: set[str], ranked: list[Window], judge: Judge | None
+    claim: str, asked_as: str, specifics: list[Specific], terms: set[str], ranked: list[Window],
+    judge: Judge | None,
 ) -> ClaimCheck:
     """No sentence holds every specific: contradicted where a sentence close to the claim, holding at least half of
     its specifics, has another place, number or date in place of a missing one; another name in place of a
