@@ -42,6 +42,11 @@ _DISPUTING = re.compile(
     r"revers(?:ed|es|al)|overturn\w*)\b",
     re.I,
 )
+# The direction of a change or comparison: a claim of "reduced ease" against a sentence saying "more easily" is
+# disputed by it, however many words they share.
+_UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|es|ing)|rose|grow\w*|greater|larger|bigger|boost\w*)\b", re.I)
+_DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|drop\w*|declin\w*|fewer|smaller)\b",
+                   re.I)
 # "… without mentioning X", "Michigan's performance without Harbaugh": what a report leaves out or a circumstance,
 # not a claim that something did not happen, so no sentence can state it "without the negation".
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -180,9 +185,16 @@ def _asserts_negation(claim: str) -> bool:
 
 def _disputed(window: Window, claim: str) -> bool:
     """A denial or an undoing in or after the sentence ("The US has denied the allegations", "called off") that
-    the claim does not make: the sentence alone cannot make the claim true, and the model is asked whether it is
-    contradicted, not only whether the sentence restates it."""
-    return bool(_DISPUTING.search(f"{window.sentence} {window.after}")) and not _DISPUTING.search(claim)
+    the claim does not make, or a change the other way ("reduced" against "more"): the sentence alone cannot make
+    the claim true, and the model is asked whether it is contradicted, not only whether it restates the claim."""
+    if _DISPUTING.search(f"{window.sentence} {window.after}") and not _DISPUTING.search(claim):
+        return True
+    return _direction(claim) * _direction(window.sentence) < 0
+
+
+def _direction(text: str) -> int:
+    """1 when the text speaks of more or up only, -1 of less or down only, else 0."""
+    return bool(_UP.search(text)) - bool(_DOWN.search(text))
 
 
 def _shown(window: Window) -> str:

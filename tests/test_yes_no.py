@@ -212,3 +212,16 @@ def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
     judge_no = RecordingJudge(Label.NOT_STATED)
     verdict = decide("Did the Midvale rail strike planned for October 3 go ahead?", [strike], EMBED, judge_no)
     assert verdict.label is Label.NOT_STATED and judge_no.three_way == [True]  # no other sentence is asked
+
+
+def test_a_sentence_saying_more_where_the_claim_says_less_is_disputed() -> None:
+    gpt = passage(1, "The co-authors claim that GPT-4 can be more easily prompted than other models to spout toxic "
+                     "text.", "TechCrunch", "2023-09-28T00:00:00+00:00", 1695859200)
+    judge = RecordingJudge(Label.SUPPORTED)
+    decide("Does TechCrunch suggest that GPT-4 is less easily prompted than other models to spout toxic text?",
+           [gpt], EMBED, judge)
+    assert judge.three_way == [True]
+    same_way = RecordingJudge(Label.SUPPORTED)
+    decide("Does TechCrunch suggest that toxic text is more readily drawn from GPT-4 than from other models?",
+           [gpt], EMBED, same_way)
+    assert True not in same_way.three_way
