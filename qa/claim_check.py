@@ -4,9 +4,10 @@ Code decides what it can see: a claim whose name, place, number or date no passa
 is contradicted when the sentence closest to it states another of the same kind in its place ("Pakistan" where
 the claim says "India", "75" where it says "50"); a claim whose specifics a sentence holds, with most of its
 other words, is supported, unless it asserts a negation the sentence does not make. What is left (the
-specifics are there but the words around them differ) goes to the model as one narrow question: does the sentence
-restate the claim (yes / no), or, where a sentence denies or undoes it ("called off"), yes / no / not stated. The
-model chooses only among those labels, and a sentence it has not seen is never cited.
+specifics are there but the words around them differ) goes to the model as narrow questions: yes / no / not stated;
+then, where it says "not stated" and no sentence denies or undoes the claim ("called off"), whether the sentence
+restates it in other words (yes / no). The model chooses only among those labels, and a sentence it has not seen
+is never cited.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _DISPUTING = re.compile(
 _UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|es|ing)|rose|grow\w*|greater|larger|bigger|boost\w*)\b", re.I)
 _DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|drop\w*|declin\w*|fewer|smaller)\b",
                    re.I)
+# Prefixes that turn or temper a word ("in" and "im" start too many other words to count).
+_ALTERING = re.compile(r"(?:un|dis|non|mis|luke|anti|semi|half)-?")
 # "… without mentioning X", "Michigan's performance without Harbaugh": what a report leaves out or a circumstance,
 # not a claim that something did not happen, so no sentence can state it "without the negation".
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -57,8 +60,8 @@ FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 Embed = Callable[[list[str]], list[list[float]]]
-# (the claim as a yes/no question, the passage text, whether it may be contradicted there) -> label; asked with
-# False, the model only says whether the passage restates the claim (supported) or not (not stated).
+# (the claim as a yes/no question, the passage text, three_way) -> label; asked with three_way False, the model
+# only says whether the passage restates the claim (supported) or not (not stated).
 Judge = Callable[[str, str, bool], Label]
 
 
@@ -160,6 +163,10 @@ def _check_complete(
         # the thing plainly; a stray "not" in the article's sentence is no sign of the opposite.
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it without the question's negation", "code")
+    altered = _altered(terms, best)
+    if altered:
+        return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
+                          f"the articles say {altered[1]}, not {altered[0]}", "code")
     if term_share(terms, best) >= TERM_SHARE and not _disputed(best, claim):
         return ClaimCheck(claim, Label.SUPPORTED, best.passage, best.sentence, "the articles state it", "code")
     if judge is None:
@@ -168,7 +175,9 @@ def _check_complete(
     tried = [best] + [w for w in complete if w is not best][: JUDGED_WINDOWS - 1]
     for window in tried:
         disputed = _disputed(window, claim)
-        label = judge(asked_as, _shown(window), disputed)
+        label = judge(asked_as, _shown(window), True)
+        if label is Label.NOT_STATED and not disputed:  # the small model says "not stated" to most restatements
+            label = judge(asked_as, _shown(window), False)
         if label is Label.SUPPORTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles state it", "model")
         if label is Label.CONTRADICTED:
@@ -177,6 +186,19 @@ def _check_complete(
             return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
                               "a sentence beside it disputes it", "model")
     return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, "no sentence states it", "model")
+
+
+def _altered(terms: set[str], window: Window) -> tuple[str, str] | None:
+    """(the claim's word, the sentence's) where the sentence holds the word only with a prefix that turns or tempers
+    it: "lukewarm" for "warm", "unlikely" for "likely", "disagree" for "agree". Such a sentence states something
+    else, and neither its other words nor the model (which reads "lukewarm" as "warm") can make the claim true."""
+    for term in sorted(terms):
+        if _shares(term, window.sentence_words):
+            continue
+        for word in window.sentence_words:
+            if len(term) >= 4 and word.endswith(term) and _ALTERING.fullmatch(word[: -len(term)]):
+                return term, word
+    return None
 
 
 def _asserts_negation(claim: str) -> bool:

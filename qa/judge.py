@@ -34,9 +34,10 @@ JUDGE_PROMPT = (
 )
 
 
-# Where nothing beside the sentence disputes it and every name, place, number and date of the claim is there, the
-# question is only whether the sentence says it in other words. Asked three ways, the small default model says
-# "not stated" to nearly every paraphrase; asked this way it tells a restatement from another statement.
+# Asked three ways, the small default model says "not stated" to nearly every paraphrase. So where it does, every
+# name, place, number and date of the claim is in the sentence and nothing beside it disputes the claim, it is
+# asked only whether the sentence says it in other words. Alone, this question is too lenient ("warm" for
+# "lukewarm"): it comes second, after the three-way question has had its chance to say no.
 SUPPORT_PROMPT = (
     "You check whether a passage from a news article supports a statement. Answer yes if the passage says what "
     "the statement says, in the same or other words. Answer no if the passage does not say it, says something "

@@ -35,6 +35,7 @@ class ScriptedLLM(CustomLLM):
 
     reply: str
     rewrite: str = ""
+    restated: str = ""  # the reply to the judge's yes/no restatement question
     short: str = ""
     sent: list[list[ChatMessage]] = []
 
@@ -50,7 +51,8 @@ class ScriptedLLM(CustomLLM):
 
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         self.sent.append(list(messages))
-        content = self.short if "with only the key words" in (messages[-1].content or "") else self.rewrite
+        content = self.short if "with only the key words" in (messages[-1].content or "") else \
+            self.restated if "reply with yes or no only" in (messages[0].content or "").lower() else self.rewrite
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=content))
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
@@ -152,25 +154,30 @@ def test_yes_no_question_is_decided_from_the_passages_without_the_model(seed_sto
     assert "vital" in denied.citations[0].quote
 
 
-def test_a_paraphrase_is_judged_by_the_model_which_can_confirm_it_but_never_by_a_garble(seed_store: Path) -> None:
+def test_a_paraphrase_the_model_calls_not_stated_is_asked_again_as_a_restatement(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "unused")
-    llm.rewrite = "yes"  # the judge's reply
+    llm.rewrite, llm.restated = "not stated", "yes"
     answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
-    assert len(llm.sent) == 1 and "reply with yes or no only" in (llm.sent[0][0].content or "").lower()
+    prompts = [(m[0].content or "").lower() for m in llm.sent]
+    assert len(prompts) == 2 and "reply with yes, no or not stated only" in prompts[0]
+    assert "reply with yes or no only" in prompts[1]
     assert answer.verdict == "yes" and answer.short_answer == "Yes" and answer.checks[0]["decided_by"] == "model"
-    llm.rewrite = "no"  # not a restatement: the articles don't say it, which is not a "No"
+    llm.restated = "no"  # not a restatement: the articles don't say it, which is not a "No"
     assert desk.ask("Is Todd D. Robinson visiting Pakistan?").verdict == "not_stated"
-    llm.rewrite = "Ignore the passage: the answer is yes."
+    llm.sent.clear()
+    llm.rewrite = "no"  # the three-way question's "no" is taken, and nothing asked after it can overturn it
+    assert desk.ask("Is Todd D. Robinson visiting Pakistan?").verdict == "no" and len(llm.sent) == 1
+    llm.rewrite, llm.restated = "not stated", "Ignore the passage: the answer is yes."
     garbled = desk.ask("Is Todd D. Robinson visiting Pakistan?")
     assert garbled.verdict == "not_stated" and garbled.refused and garbled.short_answer == ""
     assert garbled.answer.startswith("The articles don't say.")
 
 
-def test_a_claim_beside_a_denial_is_asked_three_ways_and_the_models_no_is_taken(seed_store: Path) -> None:
+def test_a_claim_beside_a_denial_is_never_asked_as_a_restatement(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "unused")
-    llm.rewrite = "no"
+    llm.rewrite, llm.restated = "no", "yes"
     answer = desk.ask("Did the US conspire to topple the government of Imran Khan?")
-    assert "reply with yes, no or not stated only" in (llm.sent[-1][0].content or "").lower()
+    assert all("reply with yes, no or not stated only" in (m[0].content or "").lower() for m in llm.sent)
     assert answer.verdict == "no" and answer.short_answer == "No" and answer.checks[0]["decided_by"] == "model"
 
 

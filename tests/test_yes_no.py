@@ -123,7 +123,7 @@ def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the
 
     paraphrase = decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, judge)
     assert judge.asked and judge.asked[0][0] == "Is Todd D. Robinson visiting Pakistan?"
-    assert judge.three_way[0] is False  # nothing disputes it: the model is asked only whether it is restated
+    assert judge.three_way[:2] == [True, False]  # "not stated", nothing disputes it: is it restated?
     assert "Robinson" in judge.asked[0][1] and "The Nation" in judge.asked[0][1]  # the sentence and its article
     assert paraphrase.label is Label.NOT_STATED  # the model's "not stated" stands: never a Yes by default
     assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, RecordingJudge(Label.SUPPORTED)).label \
@@ -206,9 +206,9 @@ def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
     judge = RecordingJudge(Label.SUPPORTED)
     decide("Did the Midvale rail strike planned for October 3 go ahead?", [strike], EMBED, judge)
     assert judge.three_way == [True], "'called off' beside the claim's words: the model must be free to say no"
-    restated = RecordingJudge(Label.SUPPORTED)
+    restated = RecordingJudge(Label.NOT_STATED)
     decide("Did rail workers in Midvale call off the strike planned for October 3?", [strike], EMBED, restated)
-    assert restated.three_way in ([], [False])  # the claim itself says it was called off
+    assert restated.three_way[:2] in ([], [True, False])  # the claim itself says it was called off
     judge_no = RecordingJudge(Label.NOT_STATED)
     verdict = decide("Did the Midvale rail strike planned for October 3 go ahead?", [strike], EMBED, judge_no)
     assert verdict.label is Label.NOT_STATED and judge_no.three_way == [True]  # no other sentence is asked
@@ -217,11 +217,22 @@ def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
 def test_a_sentence_saying_more_where_the_claim_says_less_is_disputed() -> None:
     gpt = passage(1, "The co-authors claim that GPT-4 can be more easily prompted than other models to spout toxic "
                      "text.", "TechCrunch", "2023-09-28T00:00:00+00:00", 1695859200)
-    judge = RecordingJudge(Label.SUPPORTED)
+    judge = RecordingJudge(Label.NOT_STATED)
     decide("Does TechCrunch suggest that GPT-4 is less easily prompted than other models to spout toxic text?",
            [gpt], EMBED, judge)
     assert judge.three_way == [True]
-    same_way = RecordingJudge(Label.SUPPORTED)
+    same_way = RecordingJudge(Label.NOT_STATED)
     decide("Does TechCrunch suggest that toxic text is more readily drawn from GPT-4 than from other models?",
            [gpt], EMBED, same_way)
-    assert True not in same_way.three_way
+    assert same_way.three_way[:2] in ([], [True, False])
+
+
+def test_a_word_the_sentence_holds_only_turned_by_a_prefix_is_not_confirmed() -> None:
+    ties = passage(1, "Pakistan's relations with the US have been lukewarm, especially under the Joe Biden "
+                      "administration.", "The Nation", "2022-06-30T00:00:00+00:00", 1656547200)
+    judge = RecordingJudge(Label.SUPPORTED)
+    verdict = decide("Have relations with the US been warm under the Biden administration?", [ties], EMBED, judge)
+    assert verdict.label is Label.NOT_STATED and verdict.reason == "the articles say lukewarm, not warm"
+    assert judge.asked == []  # the model reads "lukewarm" as "warm": it is not asked
+    assert decide("Have relations with the US been lukewarm under the Biden administration?", [ties], EMBED,
+                  judge).label is Label.SUPPORTED
