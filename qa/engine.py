@@ -189,7 +189,8 @@ class Newsdesk:
             yield Finished(Answer(question, text, citations, refused=True, passages=found,
                                   standalone_question=standalone, understood=reading))
             return
-        shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch)
+        shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch,
+                                self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence]))
         messages = build_messages(standalone, shown)
         text = yield from self._generate(messages)
         if is_refusal(text) and self._holds_the_question(standalone, evidence):

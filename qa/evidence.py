@@ -10,11 +10,13 @@ Short evidence is passed whole: there is nothing to gain from cutting it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
-from newsdesk.sentences import split_sentences
+import numpy as np
+
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
+from newsdesk.qa.sentence_vectors import passage_sentence_vectors, unit_rows
 
 SENTENCES_PER_PASSAGE = 4
 TOTAL_SENTENCES = 6
@@ -25,36 +27,33 @@ Embed = Callable[[list[str]], list[list[float]]]
 
 
 def closeness(
-    query: list[float], query_words: set[str], vector: list[float], sentence: str, word_weight: float
+    query: Sequence[float], query_words: set[str], vector: Sequence[float], sentence: str, word_weight: float
 ) -> float:
     """Cosine of two normalised MiniLM vectors plus ``word_weight`` for each content word the sentence shares with
     the query: meaning and exact names together, since MiniLM alone is vague about names."""
-    return sum(a * b for a, b in zip(query, vector)) + word_weight * len(query_words & content_words(sentence))
+    return float(np.dot(query, vector)) + word_weight * len(query_words & content_words(sentence))
 
 
-def select_evidence(question: str, passages: list[Passage], embed: Embed) -> list[Passage]:
-    """The passages with their text cut down to the sentences closest to the question."""
+def select_evidence(question: str, passages: list[Passage], embed: Embed,
+                    stored: Mapping[str, np.ndarray] | None = None) -> list[Passage]:
+    """The passages with their text cut down to the sentences closest to the question. ``stored``: the sentence
+    vectors the index holds (``passage_sentence_vectors``)."""
     if sum(len(p.chunk.text.split()) for p in passages) < WHOLE_BELOW_WORDS:
         return passages
-    sentences = [split_sentences(p.chunk.text) for p in passages]
-    flat: list[tuple[int, int, str]] = []
+    sentences = passage_sentence_vectors(passages, embed, stored or {})
+    flat: list[tuple[int, int, str, np.ndarray]] = []
     seen: set[str] = set()
-    for pi, ss in enumerate(sentences):  # neighbouring chunks of an article overlap: show a sentence once
-        for si, s in enumerate(ss):
+    for pi, (texts, vectors) in enumerate(sentences):  # neighbouring chunks of an article overlap: a sentence once
+        for si, (s, vector) in enumerate(zip(texts, vectors)):
             if (key := " ".join(s.split())) and key not in seen:
                 seen.add(key)
-                flat.append((pi, si, s))
+                flat.append((pi, si, s, vector))
     if not flat:
         return passages
-    vectors = embed([question] + [s for _, _, s in flat])
+    query = unit_rows(np.asarray(embed([question]), dtype=np.float32))[0]
     wanted = content_words(question)
-    scored = sorted(
-        (
-            (closeness(vectors[0], wanted, vector, s, WORD_WEIGHT), pi, si)
-            for (pi, si, s), vector in zip(flat, vectors[1:])
-        ),
-        reverse=True,
-    )
+    scored = sorted(((closeness(query, wanted, vector, s, WORD_WEIGHT), pi, si) for pi, si, s, vector in flat),
+                    reverse=True)
     keep: dict[int, set[int]] = {pi: set() for pi in range(len(passages))}
     for _, pi, si in scored:  # the best sentence of every passage first
         if not keep[pi]:
@@ -65,7 +64,7 @@ def select_evidence(question: str, passages: list[Passage], embed: Embed) -> lis
         if len(keep[pi]) < SENTENCES_PER_PASSAGE:
             keep[pi].add(si)
     return [
-        replace(p, chunk=replace(p.chunk, text=" ".join(sentences[pi][si] for si in sorted(keep[pi]))))
+        replace(p, chunk=replace(p.chunk, text=" ".join(sentences[pi][0][si] for si in sorted(keep[pi]))))
         for pi, p in enumerate(passages)
         if keep[pi]
     ]

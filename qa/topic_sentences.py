@@ -12,7 +12,8 @@ import numpy as np
 
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
-from newsdesk.sentences import is_statement, split_sentences
+from newsdesk.qa.sentence_vectors import passage_sentence_vectors, unit_rows
+from newsdesk.sentences import is_statement
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -34,18 +35,13 @@ class TopicSentence:
 def topic_sentences(topic: str, passages: Sequence[Passage], embed: Embed,
                     stored: Mapping[str, np.ndarray]) -> list[TopicSentence]:
     """Every statement of the passages in their order (headings, captions and questions left out; a sentence two
-    overlapping chunks share, once). ``stored``: the sentence vectors the index holds for a chunk, used when they
-    are the passage's sentences (the rest are embedded: ~2 s for 20 passages here)."""
+    overlapping chunks share, once). ``stored``: the sentence vectors the index holds (``passage_sentence_vectors``)."""
     wanted = content_words(topic)
-    topic_vector = _unit(np.asarray(embed([topic]), dtype=np.float32))[0] if topic else None
+    topic_vector = unit_rows(np.asarray(embed([topic]), dtype=np.float32))[0] if topic else None
     found: list[TopicSentence] = []
     seen: set[tuple[str, str]] = set()
-    for passage in passages:
-        texts = split_sentences(passage.chunk.text)
-        held = stored.get(passage.chunk.chunk_id)
-        if held is None or len(held) != len(texts):
-            held = np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), dtype=np.float32)
-        for text, vector in zip(texts, _unit(np.asarray(held, dtype=np.float32))):
+    for passage, (texts, vectors) in zip(passages, passage_sentence_vectors(passages, embed, stored)):
+        for text, vector in zip(texts, vectors):
             key = (passage.chunk.article_id, text)
             if key in seen or not is_statement(text):
                 continue
@@ -61,6 +57,3 @@ def word_overlap(one: frozenset[str] | set[str], other: frozenset[str] | set[str
     """Jaccard overlap of two sentences' content words."""
     return len(one & other) / max(len(one | other), 1)
 
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)

@@ -25,3 +25,23 @@ def test_a_sentence_two_overlapping_chunks_share_is_shown_once() -> None:
     texts = " ".join(p.chunk.text for p in shown)
     assert texts.count(shared) == 1
     assert "The ferry returns when the storm ends." in texts
+
+
+def test_stored_sentence_vectors_are_used_and_a_passage_they_do_not_match_is_embedded() -> None:
+    import numpy as np
+
+    first = passage(1, "The council met. The storm cancelled the ferry to the harbour.", 0)
+    second = Passage(2, Chunk("a2", 0, "The budget vote is delayed. The ferry returns when the storm ends.",
+                              "Budget", "The Herald", "2023-11-02", ""), 0.6)
+    embedded: list[str] = []
+
+    def counting(texts: list[str]) -> list[list[float]]:
+        embedded.extend(texts)
+        return embed(texts)
+
+    stored = {first.chunk.chunk_id: np.asarray(embed(["The council met.", "The storm cancelled the ferry."])),
+              second.chunk.chunk_id: np.asarray(embed(["A stale copy of one sentence."]))}  # not its 2 sentences
+    shown = select_evidence("Why was the ferry cancelled by the storm?", [first, second], counting, stored)
+    assert embedded == ["The budget vote is delayed.", "The ferry returns when the storm ends.",
+                        "Why was the ferry cancelled by the storm?"]
+    assert "The storm cancelled the ferry to the harbour." in " ".join(p.chunk.text for p in shown)
