@@ -20,8 +20,8 @@ ARTIFACTS = REPO / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-def start_chat(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
+def start_chat(data_dir: Path, *extra: str, port: int | None = None) -> tuple[subprocess.Popen[str], str]:
+    port = port or free_port()
     exe = Path(sys.executable).with_name("newsdesk")
     proc = subprocess.Popen(
         [str(exe), "chat", "--port", str(port), *extra], env=cli_env(data_dir), cwd=REPO,
@@ -207,6 +207,10 @@ def test_seed_question_in_the_browser_with_default_model(seed_store: Path, brows
         page.locator("#chat a[href='#source-1']").first.click()  # type: ignore[attr-defined]
         page.wait_for_selector("#source-1.highlight", timeout=5_000)  # type: ignore[attr-defined]
 
+        # the conversation lives in the page: a restarted server (or another worker) understands the follow-up
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc, _ = start_chat(seed_store, port=int(url.rsplit(":", 1)[1].strip("/")))
         ask(page, "What will he discuss with officials there?")
         page.locator("#sources details.standalone").wait_for(timeout=180_000)  # type: ignore[attr-defined]
         understood = page.locator("#sources details.standalone").text_content()  # type: ignore[attr-defined]

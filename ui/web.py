@@ -145,8 +145,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                         desk.keyword_index)
 
     def respond(
-        question: str, chat: list[dict[str, Any]], turns: list[Turn], sources: list[str], since: str, until: str,
-        as_of: str, top_k: int,
+        question: str, chat: list[dict[str, Any]], turns: list[dict[str, str]], sources: list[str], since: str,
+        until: str, as_of: str, top_k: int,
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
@@ -162,7 +162,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
         yield "", chat, turns, "<p>Searching the articles…</p>"
         try:
             text = ""
-            for event in desk.stream(question, turns, keep, int(top_k)):
+            history = [Turn(t["question"], t["answer"]) for t in turns or []]
+            for event in desk.stream(question, history, keep, int(top_k)):
                 if isinstance(event, SourcesFound):
                     searched = "" if event.standalone_question == question else (
                         f'<p class="standalone">Searched for: <i>{html.escape(event.standalone_question)}</i></p>'
@@ -182,7 +183,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                     shown = (f'<div class="refusal">{html.escape(answer.answer)}</div>' if answer.refused
                              else headline + linked_markers(answer.answer))
                     chat[-1] = {"role": "assistant", "content": shown}
-                    yield "", chat, turns + [Turn(question, answer.answer)], _final_cards(answer)
+                    turns = [*(turns or []), {"question": question, "answer": answer.answer}]
+                    yield "", chat, turns, _final_cards(answer)
         except Exception as exc:  # shown in the chat as a message, never as a stack trace
             log.exception("answering %r failed", question)
             chat[-1] = {"role": "assistant", "content": f"**Newsdesk could not answer:** {exc}"}
@@ -240,7 +242,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
     with gr.Blocks(title="Newsdesk") as app:
         gr.Markdown("## Newsdesk\nAsk about the news articles in the store. Answers cite their sources as [n].")
         with gr.Tab("Chat"):
-            turns = gr.State([])
+            # the conversation so far lives in the page and comes with every question, so any worker (or this
+            # one after a restart) can answer a follow-up: nothing a reader needs is kept in the server's memory
+            turns = gr.JSON([], visible=False)
             with gr.Row():
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat", sanitize_html=True,
