@@ -78,6 +78,12 @@ def start(address: str | None) -> Any:
                          "or leave the address out to run Ray on this machine") from None
 
 
+def stop() -> None:
+    """Disconnect from the cluster (and stop the one ``start`` ran on this machine), so that nothing Ray reports
+    arrives after the ingest's report."""
+    ray.shutdown()
+
+
 def read_on_cluster(paths: Sequence[str], options: SourceOptions) -> Iterator[Article | Problem]:
     """Every article of the given sources, read and cleaned in Ray tasks, in the order of the sources."""
     task = ray.remote(num_cpus=0)(_read)  # light next to embedding; the actors may hold every CPU of the cluster

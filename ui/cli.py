@@ -7,6 +7,7 @@ only bugs print a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -220,22 +221,31 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(str(exc)) from None
     options = SourceOptions(args.source, args.glob, fields, args.follow_links, args.timeout)
     store = open_store(settings)
-    try:
-        embedder, items = _ray_ingest(args, settings, paths, options) if args.ray is not None else (None, None)
-        ingestor = Ingestor.for_settings(settings, store, embedder)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    with IngestProgress(enabled=not args.json) as progress:
-        report = ingestor.ingest(items if items is not None else read_sources(paths, options), on_progress=progress.update)
+    report_to = sys.stdout
+    # what libraries print meanwhile (Ray's notes on a worker that died and work retried) is diagnostics: stdout
+    # carries the report alone, so `--json` output stays one JSON document
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            embedder, items = _ray_ingest(args, settings, paths, options) if args.ray is not None else (None, None)
+            ingestor = Ingestor.for_settings(settings, store, embedder)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        with IngestProgress(enabled=not args.json) as progress:
+            report = ingestor.ingest(items if items is not None else read_sources(paths, options),
+                                     on_progress=progress.update)
+        if args.ray is not None:
+            from newsdesk.ingest import distributed
+
+            distributed.stop()
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        print(json.dumps(report.to_json(), indent=2), file=report_to)
     else:
         for problem in report.errors:
             print(f"error: {problem}", file=sys.stderr)
         print(
             f"{report.articles_added} added, {report.articles_updated} updated, {report.articles_unchanged} unchanged, "
             f"{report.articles_failed} failed; {report.chunks_written} chunks written in {report.seconds:.1f}s "
-            f"({store.count()} chunks in {store.location})"
+            f"({store.count()} chunks in {store.location})", file=report_to
         )
     return EXIT_FAILED if report.articles_failed else EXIT_OK
 
