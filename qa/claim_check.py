@@ -178,6 +178,10 @@ def _check_complete(
         label = judge(asked_as, _shown(window), True)
         if label is Label.NOT_STATED and not disputed:  # the small model says "not stated" to most restatements
             label = judge(asked_as, _shown(window), False)
+        if label is Label.SUPPORTED and _opposed(window, claim):
+            # the model read "more easily" as bearing out "reduced ease": a change the other way is never support
+            return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
+                              "the articles say it goes the other way", "model")
         if label is Label.SUPPORTED:
             return ClaimCheck(claim, label, window.passage, window.sentence, "the articles state it", "model")
         if label is Label.CONTRADICTED:
@@ -211,6 +215,11 @@ def _disputed(window: Window, claim: str) -> bool:
     the claim true, and the model is asked whether it is contradicted, not only whether it restates the claim."""
     if _DISPUTING.search(f"{window.sentence} {window.after}") and not _DISPUTING.search(claim):
         return True
+    return _opposed(window, claim)
+
+
+def _opposed(window: Window, claim: str) -> bool:
+    """The sentence speaks only of more where the claim speaks only of less, or the other way round."""
     return _direction(claim) * _direction(window.sentence) < 0
 
 

@@ -221,6 +221,11 @@ def test_a_sentence_saying_more_where_the_claim_says_less_is_disputed() -> None:
     decide("Does TechCrunch suggest that GPT-4 is less easily prompted than other models to spout toxic text?",
            [gpt], EMBED, judge)
     assert judge.three_way == [True]
+    fooled = RecordingJudge(Label.SUPPORTED)  # the small model said "yes" to "reduced ease" over "more easily"
+    verdict = decide("Does TechCrunch suggest a reduced ease of prompting GPT-4 to spout toxic text compared to "
+                     "other models?", [gpt], EMBED, fooled)
+    assert fooled.asked and verdict.label is Label.NOT_STATED
+    assert verdict.reason == "the articles say it goes the other way"
     same_way = RecordingJudge(Label.NOT_STATED)
     decide("Does TechCrunch suggest that toxic text is more readily drawn from GPT-4 than from other models?",
            [gpt], EMBED, same_way)
