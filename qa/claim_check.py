@@ -22,6 +22,7 @@ from newsdesk.qa.evidence import closeness
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import STOPWORDS, content_words, negated
 from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
@@ -59,7 +60,6 @@ _PUBLISHED = re.compile(r"\b(?:published|posted|dated|report\w*|article|story|pi
 FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 1,200, $2, 4.5%
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
-Embed = Callable[[list[str]], list[list[float]]]
 # (the claim as a yes/no question, the passage text, three_way) -> label; asked with three_way False, the model
 # only says whether the passage restates the claim (supported) or not (not stated).
 Judge = Callable[[str, str, bool], Label]

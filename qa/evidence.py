@@ -10,20 +10,18 @@ Short evidence is passed whole: there is nothing to gain from cutting it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
-from newsdesk.qa.sentence_vectors import passage_sentence_vectors, unit_rows
+from newsdesk.qa.sentence_vectors import Embed, passage_sentence_vectors, unit_rows
 
 SENTENCES_PER_PASSAGE = 4
 TOTAL_SENTENCES = 6
 WHOLE_BELOW_WORDS = 0  # evidence shorter than this goes to the model uncut
 WORD_WEIGHT = 0.05  # each shared content word adds this to a sentence's cosine score
-
-Embed = Callable[[list[str]], list[list[float]]]
 
 
 def closeness(

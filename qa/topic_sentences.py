@@ -6,16 +6,14 @@ built from these sentences, quoted as they stand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.lexical import content_words
-from newsdesk.qa.sentence_vectors import passage_sentence_vectors, unit_rows
+from newsdesk.qa.sentence_vectors import Embed, passage_sentence_vectors, unit_rows
 from newsdesk.sentences import is_statement
-
-Embed = Callable[[list[str]], list[list[float]]]
 
 
 @dataclass(frozen=True)

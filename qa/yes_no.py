@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 from newsdesk.qa.answer import Citation, Passage
 from newsdesk.qa.citations import citation, quoted
@@ -21,6 +20,7 @@ from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
 from newsdesk.qa.judge import Label
 from newsdesk.qa.prompt import REFUSAL
 from newsdesk.qa.report_relations import decide_relation, relation_of
+from newsdesk.qa.sentence_vectors import Embed
 
 _AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 # "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"
@@ -40,8 +40,6 @@ _CONNECTORS = re.compile(
 )
 _ORDER = re.compile(r",?\s+(before|after)\s+", re.I)
 MIN_CLAIM_WORDS = 3
-
-Embed = Callable[[list[str]], list[list[float]]]
 
 
 def is_yes_no(question: str) -> bool:
@@ -80,8 +78,6 @@ def _ordering(question: str) -> tuple[str, str, str] | None:
     if len(parts) != 3 or min(len(parts[0].split()), len(parts[2].split())) < MIN_CLAIM_WORDS:
         return None
     return parts[0].strip(" ,"), parts[1].lower(), parts[2].strip(" ,")
-
-
 
 
 @dataclass(frozen=True)
