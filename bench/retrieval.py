@@ -19,12 +19,10 @@ import argparse
 import math
 import resource
 import time
-from collections import defaultdict
 from contextlib import nullcontext
 from pathlib import Path
 from unittest.mock import patch
 
-import numpy as np
 
 import newsdesk  # noqa: F401  (sets the offline environment)
 import newsdesk.qa.retrieval
@@ -33,12 +31,12 @@ from newsdesk.eval.corpus import store_for_articles
 from newsdesk.eval.metrics import percentile
 from newsdesk.eval.run import evaluate_question, metrics_for
 from newsdesk.eval.sets import load_set
-from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings, load_settings
 from newsdesk.store import ArticleStore, open_store
 from newsdesk.qa.engine import Newsdesk, settle_loaded_objects
+from store_copies import copies_of, read_corpus, write
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -78,22 +76,9 @@ def copied_store(source: ArticleStore, settings: Settings, chunks: int) -> Setti
         print(f"building a {wanted[0]:,}-chunk store ({wanted[1]:,} sentences) from {source.count():,} stored chunks"
               " and their vectors…", flush=True)
         started = time.perf_counter()
-        by_article: dict[str, list[tuple[Chunk, list[float]]]] = defaultdict(list)
-        for chunk, vector in source.all_vectors():
-            by_article[chunk.article_id].append((chunk, vector))
-        for pairs in by_article.values():
-            pairs.sort(key=lambda p: p[0].index)
-        sentences: dict[str, list[np.ndarray]] = defaultdict(list)
-        for ids, page in source.sentence_pages():
-            for chunk_id, vector in zip(ids, page):
-                sentences[chunk_id].append(vector)
+        corpus = read_corpus(source)
         for copy in range(copies):
-            for article_id, pairs in by_article.items():
-                new_id = article_id if copy == 0 else f"{article_id}-copy{copy}"
-                chunks = [Chunk(**{**c.__dict__, "article_id": new_id}) for c, _ in pairs]
-                vectors = [v for _, v in pairs]
-                rows = [sentences.get(c.chunk_id, []) for c, _ in pairs]
-                store.write_article(chunks, vectors, f"copy{copy}", chunks[0].published_ts, rows)
+            write(store, copies_of(corpus, copy), f"copy{copy}")
         KeywordIndex(big.keyword_index_path).rebuild(store)
         print(f"built in {time.perf_counter() - started:.0f}s", flush=True)
     return big

@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections import defaultdict
 from pathlib import Path
 
 import newsdesk  # noqa: F401  (sets the offline environment)
@@ -34,6 +33,7 @@ from newsdesk.qa.model_files import default_gguf_path, smollm2_path
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from retrieval import SHARED
+from store_copies import copies_of, read_corpus, write
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,18 +62,7 @@ def copy_corpus(source_dir: Path, chroma_url: str, collection: str) -> int:
     """The cached eval store's chunks and sentence vectors, written to the server as they are (no embedding)."""
     source = open_store(load_settings({"data_dir": source_dir}))
     target = open_store(load_settings({"chroma_url": chroma_url, "collection": collection}))
-    by_article: dict = defaultdict(list)
-    for chunk, vector in source.all_vectors():
-        by_article[chunk.article_id].append((chunk, vector))
-    sentences: dict = defaultdict(list)
-    for ids, page in source.sentence_pages():
-        for chunk_id, vector in zip(ids, page):
-            sentences[chunk_id].append(vector)
-    for pairs in by_article.values():
-        pairs.sort(key=lambda p: p[0].index)
-        chunks = [c for c, _ in pairs]
-        target.write_article(chunks, [v for _, v in pairs], "bench", chunks[0].published_ts,
-                             [sentences.get(c.chunk_id, []) for c in chunks])
+    write(target, copies_of(read_corpus(source), 0), "bench")
     return target.count()
 
 

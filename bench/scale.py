@@ -1,0 +1,333 @@
+"""Cost growth benchmark: what a store of 10k, 100k or 1M chunks costs to write, update, search and hold, with
+embedded Chroma and with a `chroma run` server.
+
+    .venv/bin/python bench/scale.py [--sizes 10000,100000] [--modes embedded,server] [--questions 100] [--write-docs]
+
+Each store is the MultiHop-RAG corpus (the cached eval store, ingested the first time) written again under other
+article ids until it holds at least the size, its chunk and sentence vectors nudged by small noise instead of being
+embedded again (``store_copies``), through the ingest's own ``write_article``; then the keyword index is built. Stores
+are kept under the data dir (``bench-scale/``) and reused when complete. For each size and mode:
+
+- **write**: seconds per 1,000 chunks to store the copies (Chroma writes of chunks and sentences) and to build the
+  keyword index, embedding aside; peak RSS of that process (and of the server);
+- **update**: 20 more articles stored and made searchable: their Chroma writes, the ingest's index update and a
+  reader's reload (removed again afterwards);
+- **retrieval**: the whole ``Newsdesk.retrieve`` over ``--questions`` MultiHop-RAG dev questions after a warm-up,
+  p50 / p95, in a fresh process (as a web worker starts), with its peak RSS and the server's;
+- **disk**: the store's folder (Chroma and the keyword index).
+
+Each step runs in its own process, so each peak RSS is that step's. A size whose build would need more memory than
+the machine has (predicted from the largest size measured, per chunk) is not run, and the report says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import newsdesk  # noqa: F401  (sets the offline environment)
+from doc_section import REPO, Report
+from newsdesk.embedding import MiniLMEmbedding
+from newsdesk.eval.corpus import store_for_articles
+from newsdesk.eval.metrics import percentile
+from newsdesk.eval.sets import load_set
+from newsdesk.keyword_index import KeywordIndex
+from newsdesk.qa.engine import Newsdesk, settle_loaded_objects
+from newsdesk.settings import Settings, load_settings
+from newsdesk.store import open_store
+from retrieval import SHARED, no_llm
+from store_copies import copies_of, read_corpus, write
+from workers import free_port, wait_for
+
+NOISE = 0.002  # per dimension: a copy's vectors keep cosine ~0.999 to the original's
+UPDATE_ARTICLES = 20
+PLOT = REPO / "docs" / "scale.png"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def tree_peak_rss_mb(pid: int) -> float:
+    """Peak RSS (VmHWM) of a process and its children, summed: what a server held at most."""
+    total = 0.0
+    for each in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        direct = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [p for c in direct for p in (c, *_children(c))]
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def settings_for(base: Settings, size: int, mode: str, chroma_url: str | None) -> Settings:
+    folder = base.data_dir / "bench-scale" / f"{mode}-{size}"
+    return base.replace(data_dir=folder, chroma_url=chroma_url, collection="scale")
+
+
+def build(base: Settings, size: int, mode: str, chroma_url: str | None) -> dict:
+    """Write the copies and build the keyword index; figures of this process."""
+    source = open_store(store_for_articles(base, [SHARED / "articles.jsonl"]))
+    settings = settings_for(base, size, mode, chroma_url)
+    store = open_store(settings)
+    corpus = read_corpus(source)
+    copies = -(-size // source.count())
+    started = time.perf_counter()
+    written = 0
+    for copy in range(copies):
+        written += write(store, copies_of(corpus, copy, NOISE), f"copy{copy}")
+        print(f"  {written:,} chunks written, {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+    writing = time.perf_counter() - started
+    started = time.perf_counter()
+    KeywordIndex(settings.keyword_index_path).rebuild(store)
+    indexing = time.perf_counter() - started
+    return {"chunks": store.count(), "sentences": store.sentence_count(), "write_s": writing, "index_s": indexing,
+            "build_rss_mb": peak_rss_mb()}
+
+
+def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questions: int) -> dict:
+    """Retrieval and an update of ``UPDATE_ARTICLES`` articles over the built store, in a fresh process."""
+    settings = settings_for(base, size, mode, chroma_url)
+    store = open_store(settings)
+    reader = KeywordIndex(settings.keyword_index_path)
+    started = time.perf_counter()
+    reader.ensure_current(store)
+    load_s = time.perf_counter() - started
+    embed = MiniLMEmbedding(settings.embed_batch_size, settings.cache_dir)
+    desk = Newsdesk(settings, store, embed, no_llm, keyword_index=reader)
+    asked = [q.question for q in load_set(str(SHARED / "questions.dev.jsonl"))[0] if q.question][:questions]
+    for question in asked[:10]:  # warm-up: models loaded, first queries
+        desk.retrieve(question)
+    settle_loaded_objects()
+    ms = []
+    for question in asked:
+        started = time.perf_counter()
+        desk.retrieve(question)
+        ms.append((time.perf_counter() - started) * 1000)
+    serving_rss = peak_rss_mb()
+
+    source = open_store(store_for_articles(base, [SHARED / "articles.jsonl"]))
+    fresh = list(copies_of(read_corpus(source)[:UPDATE_ARTICLES], 10**6, NOISE))  # ids no copy has
+    ids = [a.chunks[0].article_id for a in fresh]
+    writer = KeywordIndex(settings.keyword_index_path)
+    writer.ensure_current(store)
+    started = time.perf_counter()
+    added = write(store, iter(fresh), "fresh")
+    write_s = time.perf_counter() - started
+    started = time.perf_counter()
+    writer.update(store, ids)
+    update_s = time.perf_counter() - started
+    started = time.perf_counter()
+    reader.ensure_current(store)
+    reload_s = time.perf_counter() - started
+    found = all(any(i.startswith(f"{a.chunks[0].article_id}#") for i, _ in
+                    reader.search(f"{a.chunks[0].title} {a.chunks[0].source}", 200)) for a in fresh)
+    for article_id in ids:
+        store.remove_article(article_id)
+    writer.update(store, ids)
+    return {"load_s": load_s, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms),
+            "serving_rss_mb": serving_rss, "update_chunks": added, "update_write_s": write_s,
+            "update_index_s": update_s, "update_reload_s": reload_s, "update_found": found,
+            "questions": len(ms)}
+
+
+@dataclass
+class ChromaServer:
+    """A `chroma run` over a folder, for as long as it is used; its peak RSS read before it stops."""
+
+    path: Path
+    proc: subprocess.Popen | None = None
+    url: str = ""
+
+    def __enter__(self) -> "ChromaServer":
+        self.path.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(self.path), "--host", "127.0.0.1",
+             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        wait_for(f"{self.url}/api/v2/heartbeat", self.proc)
+        return self
+
+    def peak_rss_mb(self) -> float:
+        assert self.proc is not None
+        return tree_peak_rss_mb(self.proc.pid)
+
+    def __exit__(self, *_: object) -> None:
+        assert self.proc is not None
+        self.proc.terminate()
+        self.proc.wait(timeout=120)
+
+
+def step(kind: str, args: argparse.Namespace, size: int, mode: str, chroma_url: str | None) -> dict:
+    """Run one step in a process of its own and return its figures."""
+    command = [sys.executable, __file__, "--step", kind, "--size", str(size), "--mode", mode,
+               "--questions", str(args.questions)]
+    command += ["--data-dir", str(args.data_dir)] if args.data_dir else []
+    command += ["--chroma-url", chroma_url] if chroma_url else []
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> dict:
+    folder = settings_for(base, size, mode, None).data_dir
+    record = folder / "build.json"
+    server = ChromaServer(folder / "chroma-server") if mode == "server" else None
+    figures: dict = json.loads(record.read_text()) if record.exists() else {}
+    if not figures:
+        print(f"building {mode} store of {size:,} chunks…", flush=True)
+        if server:
+            with server:
+                figures = step("build", args, size, mode, server.url)
+                figures["build_server_rss_mb"] = server.peak_rss_mb()
+        else:
+            figures = step("build", args, size, mode, None)
+        record.write_text(json.dumps(figures))
+    print(f"measuring {mode} store of {figures['chunks']:,} chunks…", flush=True)
+    if server:
+        with server:
+            figures |= step("measure", args, size, mode, server.url)
+            figures["serving_server_rss_mb"] = server.peak_rss_mb()
+    else:
+        figures |= step("measure", args, size, mode, None)
+    figures["disk_mb"] = disk_mb(folder)
+    figures["mode"] = mode
+    return figures
+
+
+def memory_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
+
+
+def predicted_build_mb(done: list[dict], mode: str, size: int) -> float | None:
+    """The build's peak memory (process and server) at ``size``, scaled per chunk from the largest size measured."""
+    measured = [f for f in done if f["mode"] == mode]
+    if not measured:
+        return None
+    largest = max(measured, key=lambda f: f["chunks"])
+    held = largest["build_rss_mb"] + largest.get("build_server_rss_mb", 0.0)
+    return held * size / largest["chunks"]
+
+
+def plot(results: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("retrieval p95 (ms)", lambda f: f["p95_ms"]),
+        ("peak RSS serving, process + server (MB)", lambda f: f["serving_rss_mb"] + f.get("serving_server_rss_mb", 0)),
+        ("write + index build (s per 1,000 chunks)", lambda f: (f["write_s"] + f["index_s"]) / f["chunks"] * 1000),
+        ("disk (MB)", lambda f: f["disk_mb"]),
+    ]
+    fig, axes = plt.subplots(2, 2, figsize=(9, 7))
+    for axis, (title, value) in zip(axes.flat, panels):
+        for mode in sorted({f["mode"] for f in results}):
+            rows = sorted((f for f in results if f["mode"] == mode), key=lambda f: f["chunks"])
+            axis.plot([f["chunks"] for f in rows], [value(f) for f in rows], marker="o", label=mode)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_title(title, fontsize=10)
+        axis.set_xlabel("chunks")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=100)
+    plt.close(fig)
+
+
+def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) -> None:
+    section = Report("scale", "Cost growth: 10k to 1M chunks", args.write_docs)
+    section.say(f"The MultiHop-RAG corpus written again under other ids (vectors nudged, not embedded) to each size; "
+                f"retrieval over {args.questions} dev questions in a fresh process after a warm-up; the update is "
+                f"{UPDATE_ARTICLES} more articles stored, indexed and reloaded by a reader. RSS is each step's peak; "
+                "in server mode the `chroma run` server's is given after the `+`. All on this machine's 2 cores.")
+    section.say()
+    section.table(
+        ["mode", "chunks", "sentences", "write s / 1k chunks", "index build s", "build peak RSS",
+         "update: write / index / reload s", "retrieval p50 / p95", "serving peak RSS", "disk"],
+        [[f["mode"], f"{f['chunks']:,}", f"{f['sentences']:,}", f"{f['write_s'] / f['chunks'] * 1000:.2f}",
+          f"{f['index_s']:.1f}",
+          f"{f['build_rss_mb']:,.0f}" + (f" + {f['build_server_rss_mb']:,.0f}" if "build_server_rss_mb" in f else "")
+          + " MB",
+          f"{f['update_write_s']:.2f} / {f['update_index_s']:.2f} / {f['update_reload_s']:.2f}"
+          + ("" if f["update_found"] else " (NOT found)"),
+          f"{f['p50_ms']:.0f} / {f['p95_ms']:.0f} ms",
+          f"{f['serving_rss_mb']:,.0f}"
+          + (f" + {f['serving_server_rss_mb']:,.0f}" if "serving_server_rss_mb" in f else "") + " MB",
+          f"{f['disk_mb']:,.0f} MB"]
+         for f in sorted(results, key=lambda f: (f["chunks"], f["mode"]))])
+    for line in skipped:
+        section.say()
+        section.say(line)
+    if results:
+        plot(results)
+        section.say()
+        section.say(f"![cost growth, log-log]({PLOT.name})")
+    section.write()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="where the cached eval store and the scale stores live")
+    parser.add_argument("--sizes", default="10000,100000", help="least chunks of each store, comma-separated")
+    parser.add_argument("--modes", default="embedded,server", help="embedded, server or both")
+    parser.add_argument("--questions", type=int, default=100, help="dev questions retrieved at each size")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
+    parser.add_argument("--step", choices=["build", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", help=argparse.SUPPRESS)
+    parser.add_argument("--chroma-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    base = load_settings({"data_dir": args.data_dir})
+    if args.step:
+        action = build if args.step == "build" else measure
+        extra = () if args.step == "build" else (args.questions,)
+        print(json.dumps(action(base, args.size, args.mode, args.chroma_url, *extra)))
+        return
+
+    store_for_articles(base, [SHARED / "articles.jsonl"])  # ingested here the first time, not in a step
+    results: list[dict] = []
+    skipped: list[str] = []
+    available = memory_mb()
+    for size in sorted(int(s) for s in args.sizes.split(",")):
+        for mode in args.modes.split(","):
+            need = predicted_build_mb(results, mode, size)
+            if need is not None and need > 0.8 * available:
+                skipped.append(f"**{size:,} chunks, {mode}: not run.** Building it would hold about {need / 1024:,.0f} GB "
+                               f"(the {mode} build's peak per chunk at the largest size measured, times {size:,}); "
+                               f"this machine has {available / 1024:,.0f} GB.")
+                print(skipped[-1], flush=True)
+                continue
+            results.append(run_size(args, base, size, mode))
+            print(json.dumps(results[-1]), flush=True)
+    report(args, results, skipped)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()
