@@ -17,7 +17,7 @@ are kept under the data dir (``bench-scale/``) and reused when complete. For eac
 - **disk**: the store's folder (Chroma and the keyword index).
 
 Each step runs in its own process, so each peak RSS is that step's. A size whose build would need more memory than
-the machine has (predicted from the largest size measured, per chunk) is not run, and the report says so.
+the machine has (on the line through the two largest sizes measured in its mode) is not run, and the report says so.
 """
 
 from __future__ import annotations
@@ -223,13 +223,14 @@ def memory_mb() -> float:
 
 
 def predicted_build_mb(done: list[dict], mode: str, size: int) -> float | None:
-    """The build's peak memory (process and server) at ``size``, scaled per chunk from the largest size measured."""
-    measured = [f for f in done if f["mode"] == mode]
-    if not measured:
+    """The build's peak memory (process and server) at ``size``, on the line through the two largest sizes measured
+    in this mode (what a chunk adds, above what any build holds); None before two sizes are measured."""
+    measured = sorted((f for f in done if f["mode"] == mode), key=lambda f: f["chunks"])[-2:]
+    if len(measured) < 2:
         return None
-    largest = max(measured, key=lambda f: f["chunks"])
-    held = largest["build_rss_mb"] + largest.get("build_server_rss_mb", 0.0)
-    return held * size / largest["chunks"]
+    (a, b) = ((f["chunks"], f["build_rss_mb"] + f.get("build_server_rss_mb", 0.0)) for f in measured)
+    per_chunk = (b[1] - a[1]) / (b[0] - a[0])
+    return b[1] + per_chunk * (size - b[0])
 
 
 def plot(results: list[dict]) -> None:
@@ -319,7 +320,8 @@ def main() -> None:
             need = predicted_build_mb(results, mode, size)
             if need is not None and need > 0.8 * available:
                 skipped.append(f"**{size:,} chunks, {mode}: not run.** Building it would hold about {need / 1024:,.0f} GB "
-                               f"(the {mode} build's peak per chunk at the largest size measured, times {size:,}); "
+                               f"(the {mode} builds measured, extended along the line through "
+                               f"their two largest to {size:,} chunks); "
                                f"this machine has {available / 1024:,.0f} GB.")
                 print(skipped[-1], flush=True)
                 continue
