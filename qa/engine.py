@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Callable, Generator, Iterator
 
+import numpy as np
 from llama_index.core import Settings as LlamaSettings
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import ChatMessage
@@ -190,7 +191,7 @@ class Newsdesk:
                                   standalone_question=standalone, understood=reading))
             return
         shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch,
-                                self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence]))
+                                self.stored_sentences(evidence))
         messages = build_messages(standalone, shown)
         text = yield from self._generate(messages)
         if is_refusal(text) and self._holds_the_question(standalone, evidence):
@@ -238,6 +239,11 @@ class Newsdesk:
         """A passage holds most of the question's content words: the small model's refusal is then more often
         wrong than right ("How did Ned Price describe the relationship?" over the sentence quoting him)."""
         return any(support(question, _title_and_text(p)) >= RETRY_SUPPORT for p in passages)
+
+    def stored_sentences(self, passages: list[Passage]) -> dict[str, np.ndarray]:
+        """The passages' sentence vectors as the keyword index holds them, so nothing read at ingest is embedded
+        again while a reader waits (``qa/sentence_vectors.py``)."""
+        return self.keyword_index.sentence_vectors([p.chunk.chunk_id for p in passages])
 
     def evidence_for(self, question: str, top_k: int | None, keep: RetrievalFilter | None
                      ) -> tuple[list[Passage], list[Passage]]:

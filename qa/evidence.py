@@ -20,7 +20,6 @@ from newsdesk.qa.sentence_vectors import Embed, passage_sentence_vectors, unit_r
 
 SENTENCES_PER_PASSAGE = 4
 TOTAL_SENTENCES = 6
-WHOLE_BELOW_WORDS = 0  # evidence shorter than this goes to the model uncut
 WORD_WEIGHT = 0.05  # each shared content word adds this to a sentence's cosine score
 
 
@@ -36,8 +35,6 @@ def select_evidence(question: str, passages: list[Passage], embed: Embed,
                     stored: Mapping[str, np.ndarray] | None = None) -> list[Passage]:
     """The passages with their text cut down to the sentences closest to the question. ``stored``: the sentence
     vectors the index holds (``passage_sentence_vectors``)."""
-    if sum(len(p.chunk.text.split()) for p in passages) < WHOLE_BELOW_WORDS:
-        return passages
     sentences = passage_sentence_vectors(passages, embed, stored or {})
     flat: list[tuple[int, int, str, np.ndarray]] = []
     seen: set[str] = set()

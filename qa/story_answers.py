@@ -103,7 +103,7 @@ def coverage(desk: Newsdesk, question: str, standalone: str, asked: CoverageQues
         by_outlet.append(desk.evidence_for(about, COVERAGE_PASSAGES, scope)[1])
     passages = [replace(p, number=i) for i, p in enumerate((p for each in by_outlet for p in each), start=1)]
     yield SourcesFound(passages, standalone)
-    stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in passages])
+    stored = desk.stored_sentences(passages)
     points = compare(asked.topic, by_outlet, desk.embed_model.get_text_embedding_batch, stored)
     names = [" / ".join(sorted(outlet)) for outlet in asked.outlets]
     understood = {"coverage_of": [asked.topic], "sources": [sorted(o) for o in asked.outlets]}
@@ -138,7 +138,7 @@ def outlets(desk: Newsdesk, question: str, standalone: str, asked: OutletsQuesti
     """Which outlets told of the topic, and how many, counted in code, each cited where it tells it."""
     found, evidence = desk.evidence_for(asked.topic, OUTLET_PASSAGES, keep)
     yield SourcesFound(evidence, standalone)
-    stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
+    stored = desk.stored_sentences(evidence)
     told = reporting(asked.topic, evidence, desk.embed_model.get_text_embedding_batch, stored)
     understood = {"outlets_reporting": [asked.topic]}
     if not told:
@@ -158,7 +158,7 @@ def timeline(desk: Newsdesk, question: str, standalone: str, topic: str, keep: R
     """The topic's dated events as lines, each quoting and citing every article that tells it (no model call)."""
     found, evidence = desk.evidence_for(topic, TIMELINE_PASSAGES, keep)
     yield SourcesFound(evidence, standalone)
-    stored = desk.keyword_index.sentence_vectors([p.chunk.chunk_id for p in evidence])
+    stored = desk.stored_sentences(evidence)
     told = events(topic, evidence, desk.embed_model.get_text_embedding_batch, stored)
     if not told:
         yield Finished(Answer(question, REFUSAL, refused=True, passages=found, standalone_question=standalone))
