@@ -238,6 +238,7 @@ def plot(results: list[dict]) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     panels = [
         ("retrieval p95 (ms)", lambda f: f["p95_ms"]),
@@ -252,6 +253,7 @@ def plot(results: list[dict]) -> None:
             axis.plot([f["chunks"] for f in rows], [value(f) for f in rows], marker="o", label=mode)
         axis.set_xscale("log")
         axis.set_yscale("log")
+        axis.xaxis.set_minor_formatter(NullFormatter())  # labels at the powers of ten only: they overlap otherwise
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("chunks")
         axis.grid(True, which="both", alpha=0.3)
