@@ -131,6 +131,23 @@ def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the
     assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, None).label is Label.NOT_STATED
 
 
+def test_a_claim_contradicted_in_code_answers_no_without_asking_the_model_about_the_others() -> None:
+    question = "Is Todd D. Robinson visiting Pakistan, while the United States celebrates 50 years of ties?"
+    assert claims_of(question) == ["Todd D. Robinson visiting Pakistan", "the United States celebrates 50 years of ties"]
+    judge = RecordingJudge(Label.SUPPORTED)
+    verdict = decide(question, [SEED], EMBED, judge)
+    assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say 75, not 50"
+    assert judge.asked == [], "the first claim needs the model, but the second already makes the answer No"
+    assert [c.claim for c in verdict.checks] == ["the United States celebrates 50 years of ties"]
+
+    first_wrong = "Is Todd D. Robinson visiting Pakistan, while the US denied the allegations?"
+    said_no = RecordingJudge(Label.CONTRADICTED)
+    verdict = decide(first_wrong, [SEED], EMBED, said_no)
+    assert verdict.label is Label.CONTRADICTED and [c.claim for c in verdict.checks] == ["Todd D. Robinson visiting Pakistan"]
+    assert [q for q, _ in said_no.asked] == ["Is it true that Todd D. Robinson visiting Pakistan?"], \
+        "the model said No to the first claim: the second is not asked about"
+
+
 def test_a_denial_beside_the_sentence_sends_the_claim_to_the_model() -> None:
     judge = RecordingJudge(Label.CONTRADICTED)
     verdict = decide("Did the US conspire to topple the government of Imran Khan?", [SEED], EMBED, judge)
