@@ -23,7 +23,6 @@ from contextlib import nullcontext
 from pathlib import Path
 from unittest.mock import patch
 
-
 import newsdesk  # noqa: F401  (sets the offline environment)
 import newsdesk.qa.retrieval
 from doc_section import Report

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,13 +63,11 @@ def copies_of(corpus: list[ArticleVectors], copy: int, noise: float = 0.0, seed:
                             [_nudged(s, nudge, rng) for s in article.sentences])
 
 
-def write(target: ArticleStore, articles: Iterator[ArticleVectors], label: str,
-          progress: Callable[[ArticleVectors], None] = lambda _: None) -> int:
+def write(target: ArticleStore, articles: Iterator[ArticleVectors], label: str) -> int:
     """Store the articles as an ingest does; returns how many chunks were written."""
     written = 0
     for article in articles:
         target.write_article(article.chunks, article.vectors, label, article.chunks[0].published_ts,
                              article.sentences)
         written += len(article.chunks)
-        progress(article)
     return written

@@ -4,7 +4,6 @@ A 1.5B model reads a few hundred tokens far better (and faster) than five full c
 refused almost every MultiHop-RAG question. Sentences are scored by meaning (MiniLM cosine to the question)
 plus shared words; each passage keeps its best sentences in article order, so its [n] still points to one
 article, and every passage keeps at least one sentence, so a question comparing two sources sees both.
-Short evidence is passed whole: there is nothing to gain from cutting it.
 """
 
 from __future__ import annotations

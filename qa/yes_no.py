@@ -128,18 +128,19 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     if not windows:
         return Verdict(Label.NOT_STATED, [], "no passage has any text")
     vectors = embed(claims + [w.sentence for w in windows])
+    sentence_vectors = vectors[len(claims):]
     asked = [(c, _asked_as(question, c, claims), v) for c, v in zip(claims, vectors[: len(claims)])]
     if judge is not None and len(claims) > 1:
         # One claim the articles contradict makes the answer "No" whatever the others are: look for it in code
         # first, so the model is not asked about the others (a model call is ~2 s here). Code's contradictions are
         # the same with or without the model, which only adds its own.
-        in_code = (check_claim(c, a, windows, v, vectors[len(claims):], None) for c, a, v in asked)
+        in_code = (check_claim(c, a, windows, v, sentence_vectors, None) for c, a, v in asked)
         against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
         if against:
             return Verdict(Label.CONTRADICTED, [against], against.reason)
     checks = []
     for claim, asked_as, vector in asked:
-        checks.append(check_claim(claim, asked_as, windows, vector, vectors[len(claims):], judge))
+        checks.append(check_claim(claim, asked_as, windows, vector, sentence_vectors, judge))
         if checks[-1].label is Label.CONTRADICTED:
             return Verdict(Label.CONTRADICTED, checks, checks[-1].reason)
     unstated = next((c for c in checks if c.label is Label.NOT_STATED), None)
