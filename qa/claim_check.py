@@ -28,6 +28,7 @@ from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day,
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to support it without the model
 JUDGED_WINDOWS = 2  # sentences the model may be asked about, per claim
+ROLE_REACH = 4  # words either side of a name or place that say what it does in a claim or a sentence
 # Words that say who reported, not what happened: a claim "The Verge article suggests that…" is about the rest.
 _REPORTING = content_words(
     "article articles report reports reported reporting suggest suggests suggested indicate indicates indicated "
@@ -242,14 +243,26 @@ def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str) -
     """A specific of the sentence can stand in place of the claim's: a place for a place; a figure for a figure
     with the same unit ("75 years" for "50 years", "$3 billion" for "$2 billion", not "Week 4" for a 6-4 record);
     a date for a date of the same precision (a day for a day, a year for a year), unless the claim's date is when a
-    report came out."""
+    report came out; a place for one that does what the claim's does, seen in the words around each ("Robinson
+    is visiting India" against "Robinson is in Pakistan"; not "England defeating" against "Fiji wins"). A name for
+    a name is left to the model, which reads the roles."""
     if claimed.kind is Kind.NUMBER:
         return all(FIGURE.fullmatch(x.text) for x in (claimed, stated)) and \
             unit_of(claim, claimed.text) == unit_of(sentence, stated.text)
     if claimed.kind is Kind.DATE:
         at = claim.find(claimed.text)
         return _precision(claimed) == _precision(stated) and not (at >= 0 and _PUBLISHED.search(claim[:at]))
-    return True
+    return claimed.kind is not Kind.PLACE or bool(_around(claim, claimed) & _around(sentence, stated))
+
+
+def _around(text: str, specific: Specific, reach: int = ROLE_REACH) -> set[str]:
+    """The content words within ``reach`` words either side of the specific in ``text``, its own words aside."""
+    at = re.search(rf"(?<![\w]){re.escape(specific.text)}(?![\w])", text)
+    if at is None:
+        return set()
+    before, after = (re.findall(r"[\w'’-]+", part) for part in (text[: at.start()], text[at.end():]))
+    nearby = content_words(" ".join(before[-reach:] + after[:reach])) - set(specific.words) - _REPORTING
+    return {w for w in nearby if len(w) > 1}  # not the "s" a possessive leaves
 
 
 def unit_of(text: str, figure: str) -> str:

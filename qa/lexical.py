@@ -9,7 +9,7 @@ import re
 
 _NEGATION = re.compile(
     r"\b(no|not|never|fail(?:s|ed|ing)?|without|inconsisten\w*|lack\w*|other than|none|neither|nor|"
-    r"contradict\w*|disagree\w*|cannot)\b|n't\b",
+    r"contradict\w*|disagree\w*|cannot)\b|n['’]t\b",  # "didn't", and "didn’t" as news sites set it
     re.I,
 )
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")

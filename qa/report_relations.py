@@ -5,7 +5,7 @@ report on Y, was there a discrepancy in Z?" name reports and ask how they relate
 passage from that outlet holding the description's dates and most of its names, the closest to it in meaning and
 words. Then what the reports show can contradict the question: they were published in the other order; or each
 report's sentence closest to what is compared says the same kind of thing (close in meaning) with other figures,
-or one negates what the other states, where the question says they agree; or with the same figures and polarity
+or one negates what the other states, where the question says they agree; or with the same figure and polarity
 where it asks whether they differ. That gives "No", with both sentences quoted. Nothing here gives "Yes": that
 needs every description borne out, which the claims check does (``qa.yes_no``), and sentences on different things
 say nothing either way.
@@ -168,19 +168,22 @@ def _closest_in_article(text: str, vector: list[float], report: Window, windows:
 
 def _compared(a: Window, b: Window, va: list[float], vb: list[float]) -> str | None:
     """How two reports' sentences on what is compared disagree ("Fortune gives $2 billion, The Age $3 billion";
-    "one negates what the other states"), "" when they say the same, None when they are not about the same thing
-    (then nothing is read from them)."""
+    "one negates what the other states"), "" when they give the same figure, None when they are not about the
+    same thing or share no figure to compare (then nothing is read from them: two sentences on one topic, neither
+    negated, do not show that nothing changed)."""
     if sum(x * y for x, y in zip(va, vb)) < PARALLEL:
         return None
     figures = [_figures(w.sentence) for w in (a, b)]
+    shared = False
     for unit, values in figures[0].items():
         other = figures[1].get(unit)
         if other and not values.keys() & other.keys():
             return f"{a.passage.chunk.source} gives {', '.join(values.values())}, " \
                    f"{b.passage.chunk.source} {', '.join(other.values())}"
+        shared = shared or bool(other)
     if negated(a.sentence) != negated(b.sentence):
         return "one negates what the other states"
-    return ""
+    return "" if shared else None
 
 
 def _figures(sentence: str) -> dict[str, dict[str, str]]:

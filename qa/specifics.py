@@ -51,6 +51,12 @@ _TITLES = set(
     spokesman spokeswoman deputy ambassador minister commissioner officer head founder co-founder coach captain
     manager analyst reporter editor columnist state department""".split()
 )
+# Words that end an organisation's name and that news drops after the first mention: "Alameda" for "Alameda
+# Research", "Caesars" for "Caesars Sportsbook".
+_DESIGNATORS = set(
+    """research group holdings capital partners bank sportsbook inc corp corporation company co ltd llc plc labs
+    technologies motors airlines university institute foundation ventures media network studios systems""".split()
+)
 # Capitalised words that open a question or clause without naming anything.
 _OPENERS = STOPWORDS | {"according", "after", "before", "between", "following", "since", "while", "in", "on", "as",
                         "despite", "considering", "given", "if", "yes", "no", "article", "report", "story"}
@@ -188,7 +194,8 @@ def publication_day(published_at: str) -> str:
 
 def held(specific: Specific, near: Holder, wider: Holder | None = None) -> bool:
     """``near`` (the sentence and the one before it) holds the specific; for a name of several words, its last
-    word in ``near`` and every word in ``wider`` (the passage) will do: "Robinson" after "Todd D. Robinson"."""
+    word in ``near`` and every word in ``wider`` (the passage) will do: "Robinson" after "Todd D. Robinson"; for
+    an organisation's, the name without its designator: "Alameda" for "Alameda Research"."""
     wider = wider or near
     if specific.kind is Kind.NAME or specific.kind is Kind.PLACE:
         key = " ".join(specific.words)
@@ -203,6 +210,9 @@ def held(specific: Specific, near: Holder, wider: Holder | None = None) -> bool:
             return True
         initials = "".join(part[0] for part in re.split(r"[\s-]+", bare) if part[:1].isupper())
         if len(initials) >= 2 and re.search(rf"\b{initials}\b", near.text):  # "SBF" for "Sam Bankman-Fried"
+            return True
+        if len(specific.words) >= 2 and specific.words[-1] in _DESIGNATORS and \
+                near.holds_phrase(" ".join(specific.text.split()[:-1])):
             return True
         return near.holds_word(specific.words[-1]) and all(wider.holds_word(w) for w in specific.words)
     return all(near.holds_word(w) for w in specific.words)

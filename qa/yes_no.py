@@ -93,8 +93,8 @@ class Verdict:
 
 
 _FRAME = re.compile(
-    r"^(?P<who>.{0,90}?)\b(?:suggest|report|indicate|claim|mention|state|say|allege|imply|highlight|note|discuss|"
-    r"describe|portray|reveal|argue|show)(?:es|s|ed|ing)?\s+(?:that\s+)?", re.I)
+    r"^(?P<who>.{0,90}?)\b(?:(?:suggest|report|indicate|claim|mention|state|say|allege|highlight|note|discuss|"
+    r"describe|portray|reveal|argue|show)(?:es|s|ed|ing)?|said|impl(?:y|ies|ied|ying))\s+(?:that\s+)?", re.I)
 
 
 def reported(claim: str) -> str:
