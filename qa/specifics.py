@@ -53,9 +53,9 @@ _TITLES = set(
 )
 # Words that end an organisation's name and that news drops after the first mention: "Alameda" for "Alameda
 # Research", "Caesars" for "Caesars Sportsbook".
-_DESIGNATORS = set(
+_DESIGNATORS = content_words(  # in the stemmed form a specific's words take: "holdings" is "holding"
     """research group holdings capital partners bank sportsbook inc corp corporation company co ltd llc plc labs
-    technologies motors airlines university institute foundation ventures media network studios systems""".split()
+    technologies motors airlines university institute foundation ventures media network studios systems"""
 )
 # Capitalised words that open a question or clause without naming anything.
 _OPENERS = STOPWORDS | {"according", "after", "before", "between", "following", "since", "while", "in", "on", "as",

@@ -89,6 +89,8 @@ def test_specifics_have_kinds_and_short_forms_match() -> None:
     # an organisation's name without its designator, as news writes it after the first mention
     (alameda,) = specifics_of("x Alameda Research")
     assert held(alameda, Holder.of("Alameda acted legally as an FTX customer."))
+    (delta,) = specifics_of("x Delta Airlines")
+    assert held(delta, Holder.of("Delta said it would add flights."))  # a plural designator, stemmed like the name
     (altman,) = specifics_of("x Sam Altman")
     assert not held(altman, Holder.of("Sam Bankman-Fried acted legally."))  # a person's first name is not enough
     assert negated("The ISA didn’t allow Apple to offer a choice")  # the apostrophe news sites set
