@@ -87,6 +87,7 @@ class ClaimCheck:
     sentence: str  # the sentence that decided; empty when no passage addresses the claim
     reason: str  # in a few words, for the reader: "the articles name Pakistan, not India"
     decided_by: str  # "code" or "model"
+    missing: tuple[str, ...] = ()  # not stated for want of these names, places, numbers or dates in any one sentence
 
 
 def check_json(check: ClaimCheck) -> dict[str, str]:
@@ -301,6 +302,16 @@ def _check_missing(
     if not top:
         return ClaimCheck(claim, Label.NOT_STATED, None, "", "no passage addresses it", "code")
     claimed = {w for s in specifics for w in s.words}
+    claimed_as = {s.words for s in specifics}
+
+    def in_its_place(s: Specific) -> bool:
+        """A specific of the sentence that is none of the claim's: a date or figure may share a word with one
+        ("Oct 10 2023" where the claim says "May 10 2023"), a name or place may not ("Robinson" for "Todd
+        Robinson")."""
+        if set(s.words) <= _REPORTING:
+            return False
+        return s.words not in claimed_as if s.kind in (Kind.DATE, Kind.NUMBER) else not set(s.words) & claimed
+
     for window in top:
         if 2 * held_count(window) < len(specifics) or held_count(window) == 0:
             break
@@ -308,8 +319,7 @@ def _check_missing(
             return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence,
                               "the articles state it without the question's negation", "code")
         missing = [s for s in specifics if not held(s, window.near, window.wider)]
-        instead = [s for s in specifics_of(window.sentence)
-                   if not set(s.words) & claimed and not set(s.words) <= _REPORTING]
+        instead = [s for s in specifics_of(window.sentence) if in_its_place(s)]
         for m in missing:
             same_kind = [s for s in instead if s.kind is m.kind and _same_role(m, claim, s, window.sentence)]
             if not same_kind:
@@ -321,8 +331,9 @@ def _check_missing(
                 return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, reason, "model")
             break
     best = top[0]
-    missing = [s.text for s in specifics if not held(s, best.near, best.wider)]
+    missing = tuple(s.text for s in specifics if not held(s, best.near, best.wider))
     names = " or ".join(missing)
     if not held_count(best):
-        return ClaimCheck(claim, Label.NOT_STATED, None, "", f"no passage mentions {names}", "code")
-    return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, f"no passage mentions {names} in this", "code")
+        return ClaimCheck(claim, Label.NOT_STATED, None, "", f"no passage mentions {names}", "code", missing)
+    return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, f"no passage mentions {names} in this",
+                      "code", missing)

@@ -90,8 +90,10 @@ def decide_relation(
     relation: Relation, passages: list[Passage], embed: Embed
 ) -> tuple[Label, list[ClaimCheck], str] | None:
     """"No", a check per report (the sentence that identifies it) and the reason in a few words, when the reports
-    contradict what the question says of how they relate; None otherwise, and the question's claims are then
-    checked one by one, as "Yes" needs every description borne out, not only the reports found."""
+    contradict what the question says of how they relate; "not stated" with the reports found when they do not
+    settle it; None when a report is not found. Unless "No", the question's claims are then checked one by one, as
+    "Yes" needs every description borne out, not only the reports found; the reports found are what a reader is
+    shown when those claims are not borne out for want of a name or date no one sentence holds."""
     windows = windows_of(passages)
     descriptions = [d for d, _ in relation.reports]
     vectors = embed(descriptions + [relation.aspect] + [w.sentence for w in windows])
@@ -104,16 +106,15 @@ def decide_relation(
             return None
         found.append(report)
     if relation.kind == "order":
-        return _out_of_order(relation, found)
+        return _out_of_order(relation, found) or _unsettled(relation, found, "all the question says of them")
     aspect_vector = vectors[len(descriptions)]
     closest = [_closest_in_article(relation.aspect, aspect_vector, w, windows, sentence_vectors) for w in found]
     compared = [_compared(windows[a], windows[b], sentence_vectors[a], sentence_vectors[b])
                 for a, b in zip(closest, closest[1:])]
-    if None in compared:
-        return None
     difference = next((c for c in compared if c), "")
-    if bool(difference) == relation.asks_difference:
-        return None
+    if None in compared or bool(difference) == relation.asks_difference:
+        asked = "anything changed" if relation.asks_difference else "they agree"
+        return _unsettled(relation, [windows[i] for i in closest], f"whether {asked}")
     checks = [_report_check(d, windows[i]) for d, i in zip(descriptions, closest)]
     return Label.CONTRADICTED, checks, f"the reports differ: {difference}" if difference else \
         "the reports say the same on this"
@@ -142,6 +143,12 @@ def _report_check(description: str, window: Window) -> ClaimCheck:
     chunk = window.passage.chunk
     return ClaimCheck(description, Label.SUPPORTED, window.passage, window.sentence,
                       f"found: {chunk.source}, {chunk.published_at[:10] or 'undated'}", "code")
+
+
+def _unsettled(relation: Relation, reports: list[Window], what: str) -> tuple[Label, list[ClaimCheck], str]:
+    """"Not stated", with the reports found and ``what`` they do not say."""
+    checks = [_report_check(d, w) for (d, _), w in zip(relation.reports, reports)]
+    return Label.NOT_STATED, checks, f"the reports are found, but neither says {what}"
 
 
 def _out_of_order(relation: Relation, reports: list[Window]) -> tuple[Label, list[ClaimCheck], str] | None:

@@ -32,10 +32,13 @@ class Specific:
 
 
 _TOKEN = re.compile(r"\$?[A-Za-z0-9][A-Za-z0-9'’.&-]*[A-Za-z0-9%]|\$?[A-Za-z0-9]")
-_MONTHS = (
+_MONTH_NAMES = set(
     "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
-).split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_MONTHS = _MONTH_NAMES | set("monday tuesday wednesday thursday friday saturday sunday".split())  # date words
+# "in May", "since May": the month; a "May" with no date or preposition beside it is the verb opening a sentence.
+_BEFORE_A_MONTH = re.compile(r"\b(?:in|on|since|until|by|of|from|to|early|late|mid|last|next|this)\W*$", re.I)
 _NUMBER_WORDS = {
     w: str(n) for n, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -89,10 +92,11 @@ def specifics_of(text: str) -> list[Specific]:
             span = [token]
             j = i + 1
             while j < len(tokens) and re.fullmatch(r"\d{1,4}(st|nd|rd|th)?,?", tokens[j][0]) and \
-                    text[tokens[j - 1][2]:tokens[j][1]].strip(" ,") == "":
+                    text[tokens[j - 1][2]:tokens[j][1]].strip(" ,.." if j == i + 1 else " ,") == "":  # "Oct. 10"
                 span.append(tokens[j][0])
                 j += 1
-            found.append(_make(" ".join(span), Kind.DATE))
+            if len(span) > 1 or low != "may" or _BEFORE_A_MONTH.search(text[:start]):
+                found.append(_make(" ".join(span), Kind.DATE))
             i = j
             continue
         if re.fullmatch(r"(19|20)\d\d", low):
@@ -142,10 +146,14 @@ def _make(text: str, kind: Kind) -> Specific:
 
 
 def _words(text: str) -> list[str]:
-    """``content_words`` in the order written, numbers spelt out as digits."""
+    """``content_words`` in the order written, numbers spelt out as digits, a month by its first three letters
+    ("Oct." and "October" are one month; "May" is one, not a stop word, when capitalised)."""
     out = []
     for token in _TOKEN.findall(text):
         word = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", token.lstrip("$").rstrip(".,"))  # "13th" is 13
+        if word[:1].isupper() and word.lower() in _MONTH_NAMES:
+            out.append(word.lower()[:3])
+            continue
         for w in content_words(word) or ({word.lower()} if word.lower() in _NUMBER_WORDS else set()):
             out.append(_NUMBER_WORDS.get(w, w))
     return out

@@ -121,7 +121,7 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     order = _ordering(question)
     relation = relation_of(question, order, passages)
     related = decide_relation(relation, passages, embed) if relation else None
-    if related:
+    if related and related[0] is Label.CONTRADICTED:
         return Verdict(*related)
     claims = [order[0], order[2]] if order else claims_of(question)
     windows = windows_of(passages)
@@ -145,7 +145,10 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
             return Verdict(Label.CONTRADICTED, checks, checks[-1].reason)
     unstated = next((c for c in checks if c.label is Label.NOT_STATED), None)
     if unstated:
-        return Verdict(Label.NOT_STATED, checks, unstated.reason)
+        # "no passage mentions TechCrunch or October 7" of a claim naming two reports that were both found would
+        # mislead: the reader is shown the reports instead, and that they do not settle the question
+        return Verdict(*related) if related and unstated.missing else \
+            Verdict(Label.NOT_STATED, checks, unstated.reason)
     if order:
         a, b = (c.passage.chunk for c in checks if c.passage)
         if a.article_id != b.article_id and a.published_ts is not None and b.published_ts is not None:

@@ -51,6 +51,8 @@ def test_every_marker_in_the_text_has_a_citation() -> None:
 
 def test_sentences_do_not_break_after_initials() -> None:
     assert split_sentences("Todd D. Robinson arrived. Mr. Price spoke.") == ["Todd D. Robinson arrived.", "Mr. Price spoke."]
+    assert split_sentences("Israel stopped deliveries on Oct. 10, 2023, and is preparing. It rained in Oct. The end.") \
+        == ["Israel stopped deliveries on Oct. 10, 2023, and is preparing.", "It rained in Oct.", "The end."]
 
 
 def test_support_counts_content_words() -> None:

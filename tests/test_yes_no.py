@@ -78,6 +78,8 @@ def test_specifics_have_kinds_and_short_forms_match() -> None:
     assert found == {("President Joe Biden", Kind.NAME), ("India", Kind.PLACE), ("300", Kind.NUMBER),
                      ("June 29", Kind.DATE)}
     assert [s.words for s in specifics_of("Did seven people attend?")] == [("7",)]
+    assert [s.words for s in specifics_of("Was it on Oct. 10, 2023, in May, or May I ask?")] == \
+        [("oct", "10", "2023"), ("may",)]
     text = Holder.of("The United States said Biden met the Federal Trade Commission (the agency) on Monday.")
     for name, expected in [("US", True), ("Joe Biden", False), ("Biden", True), ("FTC", True), ("India", False)]:
         (specific,) = specifics_of(f"x {name}")
@@ -113,6 +115,15 @@ def test_a_swapped_place_number_or_date_is_no_naming_what_the_articles_say() -> 
     august = decide("Is Robinson in Pakistan from August 3 to August 9?", [SEED], EMBED, judge)
     assert august.label is Label.CONTRADICTED and "not August 3" in august.reason
     assert judge.asked == [], "what code can see is not asked of the model"
+    gaza = passage(2, "Israel stopped allowing deliveries of food, fuel and other supplies to Gaza’s 2.3 million "
+                      "residents on Oct. 10, 2023, and is reportedly preparing for a ground invasion.", "Fortune",
+                   "2023-10-13T00:00:00+00:00", 1697155200)
+    may = decide("Did Fortune report that Israel stopped allowing deliveries of food, fuel and other supplies to "
+                 "Gaza’s 2.3 million residents on May. 10, 2023?", [gaza], EMBED, judge)
+    assert may.label is Label.CONTRADICTED and may.reason == "the articles say Oct 10 2023, not May 10 2023"
+    october = decide("Did Israel stop deliveries of food, fuel and other supplies to Gaza on October 10, 2023?",
+                     [gaza], EMBED, judge)
+    assert october.label is Label.SUPPORTED, "'Oct.' and 'October' are one month"
 
     text, citations = explain(india)
     assert text.startswith("No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “US Secretary")
@@ -235,6 +246,15 @@ def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_
     status = "Between the CBSSports.com report and The Independent report on Taylor Swift and Travis Kelce, has " \
              "the status of their relationship changed?"
     assert decide(status, [swift, revealed], EMBED).reason != "the reports say the same on this"
+    # Both reports found, nothing settles the question: the reader is shown the two reports, not "no passage
+    # mentions CBSSports.com or October 12" of a claim naming both.
+    dated = "Between the CBSSports.com report published on October 12, 2023, and The Independent report published " \
+            "on December 6, 2023, has the status of Taylor Swift and Travis Kelce's relationship changed?"
+    unsettled = decide(dated, [swift, revealed], EMBED, RecordingJudge(Label.NOT_STATED))
+    assert unsettled.label is Label.NOT_STATED
+    assert unsettled.reason == "the reports are found, but neither says whether anything changed"
+    assert [c.passage for c in unsettled.checks] == [swift, revealed]
+    assert explain(unsettled)[0].count("”") == 2
     # Agreement found is no "Yes": that needs each description borne out, claim by claim.
     assert decide(asked, [fortune, same], EMBED).reason != "the reports say the same on this"
     assert decide(changed, [fortune, age], EMBED).label is not Label.SUPPORTED
