@@ -28,7 +28,6 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import newsdesk  # noqa: F401  (sets the offline environment)
@@ -43,7 +42,7 @@ from newsdesk.settings import Settings, load_settings
 from newsdesk.store import open_store
 from retrieval import SHARED, no_llm
 from store_copies import copies_of, read_corpus, write
-from workers import free_port, wait_for
+from servers import ChromaServer
 
 NOISE = 0.002  # per dimension: a copy's vectors keep cosine ~0.999 to the original's
 UPDATE_ARTICLES = 20
@@ -52,27 +51,6 @@ PLOT = REPO / "docs" / "scale.png"
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def tree_peak_rss_mb(pid: int) -> float:
-    """Peak RSS (VmHWM) of a process and its children, summed: what a server held at most."""
-    total = 0.0
-    for each in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        direct = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-    return [p for c in direct for p in (c, *_children(c))]
 
 
 def disk_mb(folder: Path) -> float:
@@ -148,34 +126,6 @@ def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questi
             "serving_rss_mb": serving_rss, "update_chunks": added, "update_write_s": write_s,
             "update_index_s": update_s, "update_reload_s": reload_s, "update_found": found,
             "questions": len(ms)}
-
-
-@dataclass
-class ChromaServer:
-    """A `chroma run` over a folder, for as long as it is used; its peak RSS read before it stops."""
-
-    path: Path
-    proc: subprocess.Popen | None = None
-    url: str = ""
-
-    def __enter__(self) -> "ChromaServer":
-        self.path.mkdir(parents=True, exist_ok=True)
-        port = free_port()
-        self.proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(self.path), "--host", "127.0.0.1",
-             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.url = f"http://127.0.0.1:{port}"
-        wait_for(f"{self.url}/api/v2/heartbeat", self.proc)
-        return self
-
-    def peak_rss_mb(self) -> float:
-        assert self.proc is not None
-        return tree_peak_rss_mb(self.proc.pid)
-
-    def __exit__(self, *_: object) -> None:
-        assert self.proc is not None
-        self.proc.terminate()
-        self.proc.wait(timeout=120)
 
 
 def step(kind: str, args: argparse.Namespace, size: int, mode: str, chroma_url: str | None) -> dict:

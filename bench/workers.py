@@ -33,29 +33,10 @@ from newsdesk.qa.model_files import default_gguf_path, smollm2_path
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 from retrieval import SHARED
+from servers import ChromaServer, free_port, wait_for
 from store_copies import copies_of, read_corpus, write
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{proc.args[0]} did not start")
-            time.sleep(0.5)
 
 
 def copy_corpus(source_dir: Path, chroma_url: str, collection: str) -> int:
@@ -117,41 +98,32 @@ def main() -> None:
     answer_url = answer_server.listening_address + "/v1"
     questions = [q.question for q in load_set(str(args.questions))[0] if q.question]
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        chroma = subprocess.Popen([str(Path(sys.executable).with_name("chroma")), "run", "--path", folder, "--host",
-                                   "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        chroma_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(f"{chroma_url}/api/v2/heartbeat", chroma)
-            chunks = copy_corpus(mh.data_dir, chroma_url, "bench")
-            env = {**os.environ, "NEWSDESK_CHROMA_URL": chroma_url, "NEWSDESK_COLLECTION": "bench",
-                   "NEWSDESK_LLM_URL": answer_url, "NEWSDESK_LLM_MODEL": model.stem,
-                   "NEWSDESK_DATA_DIR": str(Path(folder) / "data")}
-            for workers in (1, 2):
-                api_port = free_port()
-                command = [str(Path(sys.executable).with_name("newsdesk")), "chat", "--port", str(api_port)]
-                command += ["--workers", str(workers)] if workers > 1 else []
-                log = open(Path(folder) / f"api-{workers}.log", "w")
-                api = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-                url = f"http://127.0.0.1:{api_port}/v1/"
+    with tempfile.TemporaryDirectory() as folder, ChromaServer(Path(folder) / "chroma") as chroma:
+        chunks = copy_corpus(mh.data_dir, chroma.url, "bench")
+        env = {**os.environ, "NEWSDESK_CHROMA_URL": chroma.url, "NEWSDESK_COLLECTION": "bench",
+               "NEWSDESK_LLM_URL": answer_url, "NEWSDESK_LLM_MODEL": model.stem,
+               "NEWSDESK_DATA_DIR": str(Path(folder) / "data")}
+        for workers in (1, 2):
+            api_port = free_port()
+            command = [str(Path(sys.executable).with_name("newsdesk")), "chat", "--port", str(api_port)]
+            command += ["--workers", str(workers)] if workers > 1 else []
+            log = open(Path(folder) / f"api-{workers}.log", "w")
+            api = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+            url = f"http://127.0.0.1:{api_port}/v1/"
+            try:
                 try:
-                    try:
-                        wait_for(url + "models", api)
-                    except SystemExit:
-                        log.flush()
-                        print((Path(folder) / f"api-{workers}.log").read_text()[-3000:], flush=True)
-                        raise
-                    load(url, questions[:5], 2, 20)  # warm-up: models loaded, the keyword index built
-                    done, errors = load(url, questions, args.users, args.seconds)
-                finally:
-                    api.terminate()
-                    api.wait(timeout=60)
-                rows.append((workers, len(done) * 60 / args.seconds, errors, done))
-                print(f"{workers} worker(s): {len(done)} answers, {errors} errors", flush=True)
-        finally:
-            chroma.terminate()
-            chroma.wait(timeout=60)
+                    wait_for(url + "models", api)
+                except SystemExit:
+                    log.flush()
+                    print((Path(folder) / f"api-{workers}.log").read_text()[-3000:], flush=True)
+                    raise
+                load(url, questions[:5], 2, 20)  # warm-up: models loaded, the keyword index built
+                done, errors = load(url, questions, args.users, args.seconds)
+            finally:
+                api.terminate()
+                api.wait(timeout=60)
+            rows.append((workers, len(done) * 60 / args.seconds, errors, done))
+            print(f"{workers} worker(s): {len(done)} answers, {errors} errors", flush=True)
     report.say(f"{args.users} readers at once for {args.seconds:.0f} s, asking MultiHop-RAG dev questions through "
                f"POST /v1/chat/completions; one `chroma run` server ({chunks:,} chunks) and one answer server "
                f"({model.stem}, {args.slots} slots), all on this machine's 2 cores. One worker is `newsdesk chat` "
