@@ -142,21 +142,22 @@ def nearest_first(text: str, vector: list[float], windows: list[Window], vectors
 
 def check_claim(
     claim: str, asked_as: str, windows: list[Window], claim_vector: list[float], vectors: list[list[float]],
-    judge: Judge | None,
+    judge: Judge | None, restate: bool = True,
 ) -> ClaimCheck:
     """The label of one claim; ``asked_as`` is the claim as a yes/no question, for the model; ``vectors`` are the
-    windows' sentence vectors, in order."""
+    windows' sentence vectors, in order. ``restate`` False: the model is asked only the three-way question, where
+    only a contradiction could still change the answer."""
     specifics = claim_specifics(claim)
     terms = _terms(claim, specifics)
     ranked = nearest_first(claim, claim_vector, windows, vectors)
     complete = [i for i in ranked if all(held(s, windows[i].near, windows[i].wider) for s in specifics)]
     if complete:
-        return _check_complete(claim, asked_as, [windows[i] for i in complete], terms, judge)
+        return _check_complete(claim, asked_as, [windows[i] for i in complete], terms, judge, restate)
     return _check_missing(claim, asked_as, specifics, terms, [windows[i] for i in ranked], judge)
 
 
 def _check_complete(
-    claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None
+    claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None, restate: bool = True,
 ) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))
@@ -178,8 +179,8 @@ def _check_complete(
     for window in tried:
         disputed = _disputed(window, claim)
         label = judge(asked_as, _shown(window), True)
-        if label is Label.NOT_STATED and not disputed:  # the small model says "not stated" to most restatements
-            label = judge(asked_as, _shown(window), False)
+        if label is Label.NOT_STATED and restate and not disputed:
+            label = judge(asked_as, _shown(window), False)  # the small model says "not stated" to most restatements
         if label is Label.SUPPORTED and _opposed(window, claim):
             # the model read "more easily" as bearing out "reduced ease": a change the other way is never support
             return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
@@ -240,11 +241,11 @@ def _shown(window: Window) -> str:
     return f"{head}\n{with_dates(body, chunk.published_at)}"
 
 
-def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str) -> bool:
+def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str, outlets: set[str]) -> bool:
     """A specific of the sentence can stand in place of the claim's: a place for a place; a figure for a figure
     with the same unit ("75 years" for "50 years", "$3 billion" for "$2 billion", not "Week 4" for a 6-4 record);
     a date for a date of the same precision (a day for a day, a year for a year), unless the claim's date is when a
-    report came out; a place for one that does what the claim's does, seen in the words around each ("Robinson
+    report came out ("the report published on …", "discussed in Business World on …", one of ``outlets``); a place for one that does what the claim's does, seen in the words around each ("Robinson
     is visiting India" against "Robinson is in Pakistan"; not "England defeating" against "Fiji wins"). A name for
     a name is left to the model, which reads the roles."""
     if claimed.kind is Kind.NUMBER:
@@ -252,7 +253,10 @@ def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str) -
             unit_of(claim, claimed.text) == unit_of(sentence, stated.text)
     if claimed.kind is Kind.DATE:
         at = claim.find(claimed.text)
-        return _precision(claimed) == _precision(stated) and not (at >= 0 and _PUBLISHED.search(claim[:at]))
+        before = claim[:at] if at >= 0 else ""
+        published = _PUBLISHED.search(before) or any(
+            re.search(rf"\b{re.escape(outlet)}\W+(?:\S+\W+){{0,2}}$", before) for outlet in outlets if outlet)
+        return _precision(claimed) == _precision(stated) and not published
     return claimed.kind is not Kind.PLACE or bool(_around(claim, claimed) & _around(sentence, stated))
 
 
@@ -303,10 +307,11 @@ def _check_missing(
         return ClaimCheck(claim, Label.NOT_STATED, None, "", "no passage addresses it", "code")
     claimed = {w for s in specifics for w in s.words}
     claimed_as = {s.words for s in specifics}
+    outlets = {w.passage.chunk.source for w in ranked}
 
     def in_its_place(s: Specific) -> bool:
         """A specific of the sentence that is none of the claim's: a date or figure may share a word with one
-        ("Oct 10 2023" where the claim says "May 10 2023"), a name or place may not ("Robinson" for "Todd
+        ("Oct. 10, 2023" where the claim says "May 10, 2023"), a name or place may not ("Robinson" for "Todd
         Robinson")."""
         if set(s.words) <= _REPORTING:
             return False
@@ -321,7 +326,7 @@ def _check_missing(
         missing = [s for s in specifics if not held(s, window.near, window.wider)]
         instead = [s for s in specifics_of(window.sentence) if in_its_place(s)]
         for m in missing:
-            same_kind = [s for s in instead if s.kind is m.kind and _same_role(m, claim, s, window.sentence)]
+            same_kind = [s for s in instead if s.kind is m.kind and _same_role(m, claim, s, window.sentence, outlets)]
             if not same_kind:
                 continue
             reason = f"the articles say {same_kind[0].text}, not {m.text}"

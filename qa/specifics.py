@@ -96,7 +96,7 @@ def specifics_of(text: str) -> list[Specific]:
                 span.append(tokens[j][0])
                 j += 1
             if len(span) > 1 or low != "may" or _BEFORE_A_MONTH.search(text[:start]):
-                found.append(_make(" ".join(span), Kind.DATE))
+                found.append(_make(text[start:tokens[j - 1][2]], Kind.DATE))  # as written: "Oct. 10, 2023"
             i = j
             continue
         if re.fullmatch(r"(19|20)\d\d", low):

@@ -138,9 +138,12 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
         against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
         if against:
             return Verdict(Label.CONTRADICTED, [against], against.reason)
-    checks = []
+    checks: list[ClaimCheck] = []
     for claim, asked_as, vector in asked:
-        checks.append(check_claim(claim, asked_as, windows, vector, sentence_vectors, judge))
+        # Once a claim is not stated the answer cannot be "Yes": the model is then asked of the others only whether
+        # a sentence contradicts them, not again whether one restates them (a call of ~1.5 s that changes nothing).
+        restate = all(c.label is not Label.NOT_STATED for c in checks)
+        checks.append(check_claim(claim, asked_as, windows, vector, sentence_vectors, judge, restate))
         if checks[-1].label is Label.CONTRADICTED:
             return Verdict(Label.CONTRADICTED, checks, checks[-1].reason)
     unstated = next((c for c in checks if c.label is Label.NOT_STATED), None)

@@ -52,7 +52,7 @@ class ScriptedLLM(CustomLLM):
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         self.sent.append(list(messages))
         content = self.short if "with only the key words" in (messages[-1].content or "") else \
-            self.restated if "reply with yes or no only" in (messages[-1].content or "").lower() else self.rewrite
+            self.restated if "reply with yes or no only" in (messages[0].content or "").lower() else self.rewrite
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=content))
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
@@ -158,11 +158,9 @@ def test_a_paraphrase_the_model_calls_not_stated_is_asked_again_as_a_restatement
     desk, llm = desk_with(seed_store, "unused")
     llm.rewrite, llm.restated = "not stated", "yes"
     answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
-    prompts = [(m[-1].content or "").lower() for m in llm.sent]
-    assert len(prompts) == 2 and "reply with yes, no or not stated only" in (llm.sent[0][0].content or "").lower()
+    prompts = [(m[0].content or "").lower() for m in llm.sent]
+    assert len(prompts) == 2 and "reply with yes, no or not stated only" in prompts[0]
     assert "reply with yes or no only" in prompts[1]
-    # the restatement is the next turn of the same conversation, so the prompt cache already holds the passage
-    assert llm.sent[1][: len(llm.sent[0])] == llm.sent[0] and llm.sent[1][len(llm.sent[0])].content == "not stated"
     assert answer.verdict == "yes" and answer.short_answer == "Yes" and answer.checks[0]["decided_by"] == "model"
     llm.restated = "no"  # not a restatement: the articles don't say it, which is not a "No"
     assert desk.ask("Is Todd D. Robinson visiting Pakistan?").verdict == "not_stated"

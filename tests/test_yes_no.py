@@ -120,10 +120,24 @@ def test_a_swapped_place_number_or_date_is_no_naming_what_the_articles_say() -> 
                    "2023-10-13T00:00:00+00:00", 1697155200)
     may = decide("Did Fortune report that Israel stopped allowing deliveries of food, fuel and other supplies to "
                  "Gaza’s 2.3 million residents on May. 10, 2023?", [gaza], EMBED, judge)
-    assert may.label is Label.CONTRADICTED and may.reason == "the articles say Oct 10 2023, not May 10 2023"
+    assert may.label is Label.CONTRADICTED and may.reason == "the articles say Oct. 10, 2023, not May. 10, 2023"
     october = decide("Did Israel stop deliveries of food, fuel and other supplies to Gaza on October 10, 2023?",
                      [gaza], EMBED, judge)
     assert october.label is Label.SUPPORTED, "'Oct.' and 'October' are one month"
+    # When a report came out is no date of what it reports: "published on December 6, 2023", or "in Business World
+    # on November 5, 2023" (an outlet of the passages), is not contradicted by a date in a sentence.
+    stadium = passage(3, "Sept. 24: Kelce and Swift leave stadium together.", "CBSSports.com",
+                      "2023-10-12T00:00:00+00:00", 1697068800)
+    assert decide("Did the report published on December 6, 2023, say that Kelce and Swift left the stadium together?",
+                  [stadium], EMBED, judge).label is not Label.CONTRADICTED
+    debt = passage(4, "“We worry about our debt-to-GDP ratio in the Philippines, as it stands at about 63%,” President "
+                      "Ferdinand Marcos, Jr. told members of the US-ASEAN Business Council (ABS-CBN, Aug. 9, 2023).",
+                   "Business World", "2023-10-08T00:00:00+00:00", 1696723200)
+    assert decide("Did President Ferdinand Marcos, Jr. worry about the Philippines' debt-to-GDP ratio in Business "
+                  "World on October 8, 2023?", [debt], EMBED, judge).label is not Label.CONTRADICTED
+    said_on = decide("Did President Ferdinand Marcos, Jr. say on November 5, 2023 that he worries about the "
+                     "Philippines' debt-to-GDP ratio?", [debt], EMBED, judge)
+    assert said_on.label is Label.CONTRADICTED and said_on.reason == "the articles say Aug. 9, 2023, not November 5, 2023"
 
     text, citations = explain(india)
     assert text.startswith("No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “US Secretary")
@@ -175,6 +189,21 @@ def test_a_claim_contradicted_in_code_answers_no_without_asking_the_model_about_
     assert verdict.label is Label.CONTRADICTED and [c.claim for c in verdict.checks] == ["Todd D. Robinson visiting Pakistan"]
     assert [q for q, _ in said_no.asked] == ["Is it true that Todd D. Robinson visiting Pakistan?"], \
         "the model said No to the first claim: the second is not asked about"
+
+
+def test_once_a_claim_is_not_stated_the_others_are_asked_only_whether_contradicted() -> None:
+    question = "Is Todd D. Robinson visiting Pakistan, while Robinson is touring Pakistan?"
+    judge = RecordingJudge(Label.NOT_STATED)
+    assert decide(question, [SEED], EMBED, judge).label is Label.NOT_STATED
+    asked = [(q, three_way) for (q, _), three_way in zip(judge.asked, judge.three_way)]
+    first = [three_way for q, three_way in asked if "visiting" in q]
+    later = [three_way for q, three_way in asked if "touring" in q]
+    assert False in first, "the first claim may still be restated"
+    assert later and all(later), "no restatement can make the answer Yes any more: only a No is looked for"
+    def second_contradicted(q: str, text: str, three_way: bool) -> Label:
+        return Label.CONTRADICTED if "touring" in q else Label.NOT_STATED
+
+    assert decide(question, [SEED], EMBED, second_contradicted).label is Label.CONTRADICTED
 
 
 def test_a_denial_beside_the_sentence_sends_the_claim_to_the_model() -> None:
