@@ -9,7 +9,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(\[])")
 _NOT_AN_END = re.compile(
     r"(\b[A-Z]|\b(Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Inc|Corp|Co|Ltd|No|vs|etc|[A-Z]\.[A-Z]))\.$"
 )
-_MONTH_ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")  # "Oct. 10, 2023"
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+_MONTH_ABBREVIATION = re.compile(rf"\b(?:{'|'.join(MONTH_ABBREVIATIONS)})\.$")  # "Oct. 10, 2023"
 
 
 def split_sentences(text: str) -> list[str]:

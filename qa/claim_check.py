@@ -157,7 +157,7 @@ def check_claim(
 
 
 def _check_complete(
-    claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None, restate: bool = True,
+    claim: str, asked_as: str, complete: list[Window], terms: set[str], judge: Judge | None, restate: bool,
 ) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))

@@ -15,6 +15,7 @@ from enum import Enum
 
 from newsdesk.qa.lexical import STOPWORDS, content_words
 from newsdesk.qa.places import ALIASES, PLACES
+from newsdesk.sentences import MONTH_ABBREVIATIONS
 
 
 class Kind(Enum):
@@ -33,9 +34,8 @@ class Specific:
 
 _TOKEN = re.compile(r"\$?[A-Za-z0-9][A-Za-z0-9'’.&-]*[A-Za-z0-9%]|\$?[A-Za-z0-9]")
 _MONTH_NAMES = set(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+    "january february march april may june july august september october november december".split()
+) | {a.lower() for a in MONTH_ABBREVIATIONS}
 _MONTHS = _MONTH_NAMES | set("monday tuesday wednesday thursday friday saturday sunday".split())  # date words
 # "in May", "since May": the month; a "May" with no date or preposition beside it is the verb opening a sentence.
 _BEFORE_A_MONTH = re.compile(r"\b(?:in|on|since|until|by|of|from|to|early|late|mid|last|next|this)\W*$", re.I)
@@ -92,7 +92,7 @@ def specifics_of(text: str) -> list[Specific]:
             span = [token]
             j = i + 1
             while j < len(tokens) and re.fullmatch(r"\d{1,4}(st|nd|rd|th)?,?", tokens[j][0]) and \
-                    text[tokens[j - 1][2]:tokens[j][1]].strip(" ,.." if j == i + 1 else " ,") == "":  # "Oct. 10"
+                    text[tokens[j - 1][2]:tokens[j][1]].strip(" ,." if j == i + 1 else " ,") == "":  # "Oct. 10"
                 span.append(tokens[j][0])
                 j += 1
             if len(span) > 1 or low != "may" or _BEFORE_A_MONTH.search(text[:start]):
