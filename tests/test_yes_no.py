@@ -134,7 +134,7 @@ def test_a_swapped_place_number_or_date_is_no_naming_what_the_articles_say() -> 
                       "Ferdinand Marcos, Jr. told members of the US-ASEAN Business Council (ABS-CBN, Aug. 9, 2023).",
                    "Business World", "2023-10-08T00:00:00+00:00", 1696723200)
     assert decide("Did President Ferdinand Marcos, Jr. worry about the Philippines' debt-to-GDP ratio in Business "
-                  "World on October 8, 2023?", [debt], EMBED, judge).label is not Label.CONTRADICTED
+                  "World on November 5, 2023?", [debt], EMBED, judge).label is not Label.CONTRADICTED
     said_on = decide("Did President Ferdinand Marcos, Jr. say on November 5, 2023 that he worries about the "
                      "Philippines' debt-to-GDP ratio?", [debt], EMBED, judge)
     assert said_on.label is Label.CONTRADICTED and said_on.reason == "the articles say Aug. 9, 2023, not November 5, 2023"
