@@ -52,7 +52,7 @@ class ScriptedLLM(CustomLLM):
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         self.sent.append(list(messages))
         content = self.short if "with only the key words" in (messages[-1].content or "") else \
-            self.restated if "reply with yes or no only" in (messages[0].content or "").lower() else self.rewrite
+            self.restated if "\n\nStatement: " in (messages[-1].content or "") else self.rewrite
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=content))
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
@@ -158,9 +158,8 @@ def test_a_paraphrase_the_model_calls_not_stated_is_asked_again_as_a_restatement
     desk, llm = desk_with(seed_store, "unused")
     llm.rewrite, llm.restated = "not stated", "yes"
     answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
-    prompts = [(m[0].content or "").lower() for m in llm.sent]
-    assert len(prompts) == 2 and "reply with yes, no or not stated only" in prompts[0]
-    assert "reply with yes or no only" in prompts[1]
+    asked = [(m[-1].content or "").rpartition(">>>")[2].strip() for m in llm.sent]
+    assert len(asked) == 2 and asked[0].startswith("Question: ") and asked[1].startswith("Statement: ")
     assert answer.verdict == "yes" and answer.short_answer == "Yes" and answer.checks[0]["decided_by"] == "model"
     llm.restated = "no"  # not a restatement: the articles don't say it, which is not a "No"
     assert desk.ask("Is Todd D. Robinson visiting Pakistan?").verdict == "not_stated"

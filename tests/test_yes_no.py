@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any, Sequence
+
+from llama_index.core.base.llms.types import (
+    ChatMessage, ChatResponse, CompletionResponse, CompletionResponseGen, LLMMetadata, MessageRole,
+)
+from llama_index.core.llms import CustomLLM
+
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.qa.answer import Passage
-from newsdesk.qa.judge import Label
+from newsdesk.qa.judge import Label, judge as ask_model
 from newsdesk.qa.lexical import negated
 from newsdesk.qa.premises import unsupported_premises
 from newsdesk.qa.specifics import Holder, Kind, held, specifics_of
@@ -333,3 +341,47 @@ def test_a_word_the_sentence_holds_only_turned_by_a_prefix_is_not_confirmed() ->
     assert judge.asked == []  # the model reads "lukewarm" as "warm": it is not asked
     assert decide("Have relations with the US been lukewarm under the Biden administration?", [ties], EMBED,
                   judge).label is Label.SUPPORTED
+
+
+class RecordingChat(CustomLLM):
+    """Records the messages of each chat call and replies with a fixed word."""
+
+    reply: str
+    sent: list[list[ChatMessage]] = []
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(is_chat_model=True)
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        raise AssertionError("the judge chats, so the model's chat template applies")
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        raise AssertionError("the judge chats, so the model's chat template applies")
+
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        self.sent.append(list(messages))
+        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.reply))
+
+
+def test_judge_questions_about_one_passage_share_all_but_what_is_asked() -> None:
+    """The model's prompt cache reuses a prompt's longest common prefix: the two questions about a passage (three
+    ways, then restated?) differ only after the passage, and every call has the same system prompt."""
+    llm = RecordingChat(reply="yes", sent=[])
+    text = "Pakistan-US partnership, The Nation, 2022-06-30\nRobinson is in Pakistan from June 29 to July 2."
+    assert ask_model(llm, "Is it true that Robinson is visiting Pakistan?", text, True) is Label.SUPPORTED
+    assert ask_model(llm, "Is it true that Robinson is visiting Pakistan?", text, False) is Label.SUPPORTED
+    assert ask_model(llm, "Is Robinson in India?", "Another passage", True) is Label.SUPPORTED
+    systems = {m[0].content for m in llm.sent}
+    assert len(systems) == 1 and all(m[0].role is MessageRole.SYSTEM for m in llm.sent)
+    three_way, restated = (m[-1].content or "" for m in llm.sent[:2])
+    shared = len(os.path.commonprefix([three_way, restated]))
+    assert text in three_way[:shared]
+    assert three_way[shared:].startswith("Question:")
+    assert "Robinson is visiting Pakistan" in restated[shared:] and "Is it true" not in restated
+
+
+def test_judge_reply_outside_the_labels_confirms_nothing() -> None:
+    llm = RecordingChat(reply="maybe", sent=[])
+    assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", True) is Label.NOT_STATED
+    assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", False) is Label.NOT_STATED
