@@ -52,6 +52,9 @@ _DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|dro
                    re.I)
 # Prefixes that turn or temper a word ("in" and "im" start too many other words to count).
 _ALTERING = re.compile(r"(?:un|dis|non|mis|luke|anti|semi|half)-?")
+# Turning prefixes of a claim's word whose sentence has the word without them ("illegal" against "acted legally"):
+# these, and "in", "im", "il" and "ir" before five letters or more ("inaccurate", not "income" or "impact").
+_TURNED = re.compile(r"(?:un|dis|non|mis|anti)-?(?=\w{4})|(?:in|im|il|ir)(?=\w{5})")
 # "… without mentioning X", "Michigan's performance without Harbaugh": what a report leaves out or a circumstance,
 # not a claim that something did not happen, so no sentence can state it "without the negation".
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
@@ -196,14 +199,19 @@ def _check_complete(
 
 
 def _altered(terms: set[str], window: Window) -> tuple[str, str] | None:
-    """(the claim's word, the sentence's) where the sentence holds the word only with a prefix that turns or tempers
-    it: "lukewarm" for "warm", "unlikely" for "likely", "disagree" for "agree". Such a sentence states something
-    else, and neither its other words nor the model (which reads "lukewarm" as "warm") can make the claim true."""
+    """(the claim's word, the sentence's) where one is the other turned or tempered by a prefix: the sentence says
+    "lukewarm" for "warm", "unlikely" for "likely", "disagree" for "agree", or "legally" for the claim's "illegal".
+    Such a sentence states something else, and neither its other words nor the model (which read "lukewarm" as
+    "warm", and "acted legally" as bearing out "illegal") can make the claim true."""
     for term in sorted(terms):
         if _shares(term, window.sentence_words):
             continue
-        for word in window.sentence_words:
+        turned = _TURNED.match(term)
+        rest = term[turned.end():] if turned else ""
+        for word in sorted(window.sentence_words):
             if len(term) >= 4 and word.endswith(term) and _ALTERING.fullmatch(word[: -len(term)]):
+                return term, word
+            if rest and word.startswith(rest) and len(word) - len(rest) <= 2:  # "legal", "legally"
                 return term, word
     return None
 

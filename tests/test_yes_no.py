@@ -343,6 +343,19 @@ def test_a_word_the_sentence_holds_only_turned_by_a_prefix_is_not_confirmed() ->
                   judge).label is Label.SUPPORTED
 
 
+def test_a_claim_word_turned_by_a_prefix_the_sentence_lacks_is_not_confirmed() -> None:
+    fortune = passage(2, "The business practices between the two were reasonable, he argued, claiming that Alameda "
+                         "acted legally as an FTX customer.", "Fortune", "2023-10-04T00:00:00+00:00", 1696377600)
+    judge = RecordingJudge(Label.SUPPORTED)  # as the model said: "acted legally" bears out "illegal"
+    verdict = decide("Did the Fortune article imply that Alameda's business practices with FTX were illegal?",
+                     [fortune], EMBED, judge)
+    assert verdict.label is Label.NOT_STATED and verdict.reason == "the articles say legally, not illegal"
+    assert judge.asked == []
+    legal = decide("Did the Fortune article imply that Alameda's business practices with FTX were legal?",
+                   [fortune], EMBED, judge)
+    assert legal.label is Label.SUPPORTED  # the word itself is no turn ("legal" in "legally")
+
+
 class RecordingChat(CustomLLM):
     """Records the messages of each chat call and replies with a fixed word."""
 
