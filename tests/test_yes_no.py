@@ -4,12 +4,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
 
-from llama_index.core.base.llms.types import (
-    ChatMessage, ChatResponse, CompletionResponse, CompletionResponseGen, LLMMetadata, MessageRole,
-)
-from llama_index.core.llms import CustomLLM
+from llama_index.core.base.llms.types import MessageRole
 
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
@@ -19,6 +15,7 @@ from newsdesk.qa.lexical import negated
 from newsdesk.qa.premises import unsupported_premises
 from newsdesk.qa.specifics import Holder, Kind, held, specifics_of
 from newsdesk.qa.yes_no import claims_of, decide, explain, is_yes_no, presupposed, reported
+from tests.test_engine import ScriptedLLM
 
 EMBED = MiniLMEmbedding().get_text_embedding_batch
 
@@ -356,31 +353,10 @@ def test_a_claim_word_turned_by_a_prefix_the_sentence_lacks_is_not_confirmed() -
     assert legal.label is Label.SUPPORTED  # the word itself is no turn ("legal" in "legally")
 
 
-class RecordingChat(CustomLLM):
-    """Records the messages of each chat call and replies with a fixed word."""
-
-    reply: str
-    sent: list[list[ChatMessage]] = []
-
-    @property
-    def metadata(self) -> LLMMetadata:
-        return LLMMetadata(is_chat_model=True)
-
-    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        raise AssertionError("the judge chats, so the model's chat template applies")
-
-    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
-        raise AssertionError("the judge chats, so the model's chat template applies")
-
-    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        self.sent.append(list(messages))
-        return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=self.reply))
-
-
 def test_judge_questions_about_one_passage_share_all_but_what_is_asked() -> None:
     """The model's prompt cache reuses a prompt's longest common prefix: the two questions about a passage (three
     ways, then restated?) differ only after the passage, and every call has the same system prompt."""
-    llm = RecordingChat(reply="yes", sent=[])
+    llm = ScriptedLLM(reply="", rewrite="yes", restated="yes", sent=[])
     text = "Pakistan-US partnership, The Nation, 2022-06-30\nRobinson is in Pakistan from June 29 to July 2."
     assert ask_model(llm, "Is it true that Robinson is visiting Pakistan?", text, True) is Label.SUPPORTED
     assert ask_model(llm, "Is it true that Robinson is visiting Pakistan?", text, False) is Label.SUPPORTED
@@ -395,6 +371,6 @@ def test_judge_questions_about_one_passage_share_all_but_what_is_asked() -> None
 
 
 def test_judge_reply_outside_the_labels_confirms_nothing() -> None:
-    llm = RecordingChat(reply="maybe", sent=[])
+    llm = ScriptedLLM(reply="", rewrite="maybe", restated="maybe", sent=[])
     assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", True) is Label.NOT_STATED
     assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", False) is Label.NOT_STATED
