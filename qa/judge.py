@@ -31,8 +31,8 @@ _REPLIES = {"not stated": Label.NOT_STATED, "yes": Label.SUPPORTED, "no": Label.
 # asked only whether the sentence says it in other words (a statement). Alone, this question is too lenient
 # ("warm" for "lukewarm"): it comes second, after the three-way question has had its chance to say no.
 # One system prompt explains both, and the passage comes before what is asked: the model's prompt cache then
-# reuses all but the last ~20 tokens for the second question about a passage, and the system prompt for every call
-# (a call is ~2 s of prompt processing here).
+# reuses all but the last ~15-25 tokens (the statement) for the second question about a passage, and the system
+# prompt for every call (a call is ~2 s of prompt processing here).
 SYSTEM_PROMPT = (
     "You check a passage from a news article against a question or a statement. For a question, answer yes if the "
     "passage states that the answer is yes; no if the passage states something that makes it no (another person, "
