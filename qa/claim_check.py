@@ -249,13 +249,18 @@ def _shown(window: Window) -> str:
     return f"{head}\n{with_dates(body, chunk.published_at)}"
 
 
-def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str, outlets: set[str]) -> bool:
+def _same_role(
+    claimed: Specific, claim: str, stated: Specific, sentence: str, outlets: dict[str, set[str]],
+) -> bool:
     """A specific of the sentence can stand in place of the claim's: a place for a place; a figure for a figure
     with the same unit ("75 years" for "50 years", "$3 billion" for "$2 billion", not "Week 4" for a 6-4 record);
     a date for a date of the same precision (a day for a day, a year for a year), unless the claim's date is when a
-    report came out ("the report published on …", "discussed in Business World on …", one of ``outlets``); a place for one that does what the claim's does, seen in the words around each ("Robinson
-    is visiting India" against "Robinson is in Pakistan"; not "England defeating" against "Fiji wins"). A name for
-    a name is left to the model, which reads the roles."""
+    report came out: "the report published on …", "discussed in Business World on …" (one of ``outlets``, which
+    maps each outlet of the passages to the days its articles came out), or the day an article of an outlet the
+    claim names came out ("TechCrunch reported on October 31 that …, and again on December 15"); a place for one
+    that does what the claim's does, seen in the words around each ("Robinson is visiting India" against
+    "Robinson is in Pakistan"; not "England defeating" against "Fiji wins"). A name for a name is left to the
+    model, which reads the roles."""
     if claimed.kind is Kind.NUMBER:
         return all(FIGURE.fullmatch(x.text) for x in (claimed, stated)) and \
             unit_of(claim, claimed.text) == unit_of(sentence, stated.text)
@@ -264,7 +269,9 @@ def _same_role(claimed: Specific, claim: str, stated: Specific, sentence: str, o
         before = claim[:at] if at >= 0 else ""
         published = _PUBLISHED.search(before) or any(
             re.search(rf"\b{re.escape(outlet)}\W+(?:\S+\W+){{0,2}}$", before) for outlet in outlets if outlet)
-        return _precision(claimed) == _precision(stated) and not published
+        named_day = any(held(claimed, Holder.of(day)) for outlet, days in outlets.items()
+                        if outlet and outlet.lower() in claim.lower() for day in days)
+        return _precision(claimed) == _precision(stated) and not published and not named_day
     return claimed.kind is not Kind.PLACE or bool(_around(claim, claimed) & _around(sentence, stated))
 
 
@@ -315,7 +322,9 @@ def _check_missing(
         return ClaimCheck(claim, Label.NOT_STATED, None, "", "no passage addresses it", "code")
     claimed = {w for s in specifics for w in s.words}
     claimed_as = {s.words for s in specifics}
-    outlets = {w.passage.chunk.source for w in ranked}
+    outlets: dict[str, set[str]] = {}
+    for w in ranked:
+        outlets.setdefault(w.passage.chunk.source, set()).add(publication_day(w.passage.chunk.published_at))
 
     def in_its_place(s: Specific) -> bool:
         """A specific of the sentence that is none of the claim's: a date or figure may share a word with one
@@ -323,7 +332,10 @@ def _check_missing(
         Robinson")."""
         if set(s.words) <= _REPORTING:
             return False
-        return s.words not in claimed_as if s.kind in (Kind.DATE, Kind.NUMBER) else not set(s.words) & claimed
+        if s.kind is Kind.DATE:  # "Thursday, September 28" is the claim's own "September 28, 2023"
+            day = set(s.words) - _WEEKDAYS
+            return not (day and any(day <= set(c) for c in claimed_as))
+        return s.words not in claimed_as if s.kind is Kind.NUMBER else not set(s.words) & claimed
 
     for window in top:
         if 2 * held_count(window) < len(specifics) or held_count(window) == 0:

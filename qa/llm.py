@@ -48,15 +48,18 @@ def _to_openai(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
 class LlamaCppLLM(CustomLLM):
     """A GGUF model run in-process by llama.cpp (xllamacpp); chat templates come from the GGUF file.
 
-    One generation runs at a time; the server keeps the previous prompt's KV cache, so a stable system
-    prompt is processed once.
+    One generation runs at a time; each slot keeps its last prompt's KV cache, so a stable system prompt is
+    processed once. Two slots by default: one question brings both answer prompts and the judge's short prompts
+    (``qa.judge``). With one slot each evicted the other's system prompt, and llama.cpp's RAM prompt cache did not
+    restore it (an answer after a judge call reused 4 of its 87 system-prompt tokens); with two, llama.cpp gives each
+    kind of prompt the slot that holds its prefix (87 reused).
     """
 
     model_path: str
-    context_window: int = 4096
+    context_window: int = 4096  # per slot
     max_tokens: int = 200
     threads: int = 2
-    slots: int = 1  # generations at once (the context is shared among them); more only as an answer server
+    slots: int = 2  # prompts kept cached side by side; as an answer server, also generations at once
     _server: Any = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _last_timings: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -69,7 +72,7 @@ class LlamaCppLLM(CustomLLM):
             raise LLMError(f"model file {self.model_path} does not exist; check --llm-gguf / NEWSDESK_LLM_GGUF")
         params = xllamacpp.CommonParams()
         params.model.path = self.model_path
-        params.n_ctx = self.context_window
+        params.n_ctx = self.context_window * self.slots
         params.n_parallel = self.slots
         params.cpuparams.n_threads = self.threads
         params.cpuparams_batch.n_threads = self.threads

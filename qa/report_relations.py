@@ -6,9 +6,11 @@ passage from that outlet holding the description's dates and most of its names, 
 words. Then what the reports show can contradict the question: they were published in the other order; or each
 report's sentence closest to what is compared says the same kind of thing (close in meaning) with other figures,
 or one negates what the other states, where the question says they agree; or with the same figure and polarity
-where it asks whether they differ. That gives "No", with both sentences quoted. Nothing here gives "Yes": that
-needs every description borne out, which the claims check does (``qa.yes_no``), and sentences on different things
-say nothing either way.
+where it asks whether they differ. That gives "No", with both sentences quoted. Where code cannot settle whether
+two reports agree (sentences on one topic in other words, with no figure or negation to compare), the model reads
+what each report says on the matter, labelled with its outlet and date, and answers the question itself: yes, no or
+not stated, as it judges a claim (``qa.judge``). Code finds the reports and chooses the sentences it reads, so what
+is cited is what was compared; a report not found, or a relation in time, is never the model's to decide.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.claim_check import (
-    FIGURE, ClaimCheck, Embed, Window, figure_value, nearest_first, unit_of, windows_of,
+    FIGURE, ClaimCheck, Embed, Judge, Window, figure_value, nearest_first, unit_of, windows_of,
 )
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import content_words, negated
@@ -87,13 +89,14 @@ def _mentions(question: str, aliases: dict[str, set[str]]) -> list[tuple[int, se
 
 
 def decide_relation(
-    relation: Relation, passages: list[Passage], embed: Embed
+    question: str, relation: Relation, passages: list[Passage], embed: Embed, judge: Judge | None = None,
 ) -> tuple[Label, list[ClaimCheck], str] | None:
-    """"No", a check per report (the sentence that identifies it) and the reason in a few words, when the reports
-    contradict what the question says of how they relate; "not stated" with the reports found when they do not
-    settle it; None when a report is not found. Unless "No", the question's claims are then checked one by one, as
-    "Yes" needs every description borne out, not only the reports found; the reports found are what a reader is
-    shown when those claims are not borne out for want of a name or date no one sentence holds."""
+    """The label, a check per report (the sentence that identifies it, or the one compared) and the reason in a few
+    words; None when a report is not found. "No" when the reports contradict what the question says of how they
+    relate; for agreement, "Yes" or "No" where the model, reading what each report says on the matter, answers the
+    question; "not stated" with the reports found when nothing settles it. Unless "No", the question's claims are
+    then checked one by one; the reports found are what a reader is shown when those claims are not borne out for
+    want of a name or date no one sentence holds."""
     windows = windows_of(passages)
     descriptions = [d for d, _ in relation.reports]
     vectors = embed(descriptions + [relation.aspect] + [w.sentence for w in windows])
@@ -112,12 +115,19 @@ def decide_relation(
     compared = [_compared(windows[a], windows[b], sentence_vectors[a], sentence_vectors[b])
                 for a, b in zip(closest, closest[1:])]
     difference = next((c for c in compared if c), "")
-    if None in compared or bool(difference) == relation.asks_difference:
+    if None not in compared and bool(difference) != relation.asks_difference:
+        checks = [_report_check(d, windows[i]) for d, i in zip(descriptions, closest)]
+        return Label.CONTRADICTED, checks, f"the reports differ: {difference}" if difference else \
+            "the reports say the same on this"
+    read = [[w] if windows[i] is w else [w, windows[i]] for w, i in zip(found, closest)]
+    label = judge(question, _reports_shown(read), True) if judge is not None else Label.NOT_STATED
+    if label is Label.NOT_STATED:
         asked = "anything changed" if relation.asks_difference else "they agree"
         return _unsettled(relation, [windows[i] for i in closest], f"whether {asked}")
-    checks = [_report_check(d, windows[i]) for d, i in zip(descriptions, closest)]
-    return Label.CONTRADICTED, checks, f"the reports differ: {difference}" if difference else \
-        "the reports say the same on this"
+    checks = [ClaimCheck(d, label, ws[-1].passage, ws[-1].sentence, _found(ws[-1]), "model")
+              for d, ws in zip(descriptions, read)]
+    differ = (label is Label.SUPPORTED) == relation.asks_difference
+    return label, checks, "the reports differ on this" if differ else "the reports say the same on this"
 
 
 def _find_report(
@@ -139,10 +149,24 @@ def _find_report(
     return None
 
 
-def _report_check(description: str, window: Window) -> ClaimCheck:
+def _found(window: Window) -> str:
     chunk = window.passage.chunk
-    return ClaimCheck(description, Label.SUPPORTED, window.passage, window.sentence,
-                      f"found: {chunk.source}, {chunk.published_at[:10] or 'undated'}", "code")
+    return f"found: {chunk.source}, {chunk.published_at[:10] or 'undated'}"
+
+
+def _report_check(description: str, window: Window) -> ClaimCheck:
+    return ClaimCheck(description, Label.SUPPORTED, window.passage, window.sentence, _found(window), "code")
+
+
+def _reports_shown(reports: list[list[Window]]) -> str:
+    """What the model reads to compare reports: each report's outlet, date and title, then its sentences that
+    identify it and that speak of what is compared."""
+    shown = []
+    for n, windows in enumerate(reports, start=1):
+        chunk = windows[0].passage.chunk
+        head = ", ".join(x for x in (chunk.source, chunk.published_at[:10], chunk.title) if x)
+        shown.append(f"Report {n} ({head}): " + " ".join(w.sentence for w in windows))
+    return "\n".join(shown)
 
 
 def _unsettled(relation: Relation, reports: list[Window], what: str) -> tuple[Label, list[ClaimCheck], str]:

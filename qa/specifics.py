@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from newsdesk.qa.lexical import STOPWORDS, content_words
@@ -32,6 +32,10 @@ class Specific:
     words: tuple[str, ...]  # its words in ``content_words`` form, titles dropped: ("todd", "robinson")
 
 
+_ISO_DATE = re.compile(
+    r"(?<![\w-])(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])"
+    r"(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\w-])"
+)
 _TOKEN = re.compile(r"\$?[A-Za-z0-9][A-Za-z0-9'’.&-]*[A-Za-z0-9%]|\$?[A-Za-z0-9]")
 _MONTH_NAMES = set(
     "january february march april may june july august september october november december".split()
@@ -82,10 +86,18 @@ def specifics_of(text: str) -> list[Specific]:
     """The names, places, numbers and dates ``text`` states, in order, each once. Consecutive capitalised words
     make one name; a month with its day ("June 29") one date; a year is a date; numbers may be spelt out."""
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    stamps = {m.start(): m for m in _ISO_DATE.finditer(text)}
     found: list[Specific] = []
     i = 0
     while i < len(tokens):
         token, start, end = tokens[i]
+        if start in stamps:  # "2023-10-04T20:07:42+00:00" is October 4, 2023, not five numbers
+            stamp = stamps[start]
+            day = date(*(int(stamp.group(g)) for g in ("year", "month", "day")))
+            found.append(Specific(stamp.group(0), Kind.DATE, _make(f"{day:%B} {day.day}, {day.year}", Kind.DATE).words))
+            while i < len(tokens) and tokens[i][1] < stamp.end():
+                i += 1
+            continue
         low = token.lower().strip("$.'’")
         first = i == 0 or re.search(r"[.?!:;\"“”]\s*$", text[: start])
         if low in _MONTHS and token[:1].isupper():

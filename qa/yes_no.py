@@ -4,9 +4,11 @@ A news assistant that confirms a false claim with a citation is worse than one w
 the error look checked. So "Yes" needs every claim of the question supported by a sentence that states it, with
 the same people, places, numbers and dates (``qa.claim_check``); "No" needs a sentence that contradicts one
 (another place or number in its stead, the opposite of a negation the question asserts, or reports published in
-the other order than the question says); anything else is "the articles don't say". The question is split into
-its claims at its connectives ("…, while …", "… before …") and its leading clause ("After X reported A, did …").
-The sentences that decided are quoted and cited, so a reader can check the verdict.
+the other order than the question says). Whether two named reports agree or differ is answered by the model from
+what each says on the matter, once code has found both (``qa.report_relations``). Anything else is "the articles
+don't say". The question is split into its claims at its connectives ("…, while …", "… before …") and its leading
+clause ("After X reported A, did …"). The sentences that decided are quoted and cited, so a reader can check the
+verdict.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     that decided it. ``judge`` is asked only where code cannot decide; without it, those claims are not stated."""
     order = _ordering(question)
     relation = relation_of(question, order, passages)
-    related = decide_relation(relation, passages, embed) if relation else None
+    related = decide_relation(question, relation, passages, embed, judge) if relation else None
     if related and related[0] is Label.CONTRADICTED:
         return Verdict(*related)
     claims = [order[0], order[2]] if order else claims_of(question)
@@ -130,6 +132,12 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     vectors = embed(claims + [w.sentence for w in windows])
     sentence_vectors = vectors[len(claims):]
     asked = [(c, _asked_as(question, c, claims), v) for c, v in zip(claims, vectors[: len(claims)])]
+    if related and related[0] is Label.SUPPORTED:
+        # The model found the reports agree (or differ) as asked: a description that code finds contradicted
+        # (another date or figure in its place) still makes the answer "No".
+        in_code = (check_claim(c, a, windows, v, sentence_vectors, None) for c, a, v in asked)
+        against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
+        return Verdict(Label.CONTRADICTED, [against], against.reason) if against else Verdict(*related)
     if judge is not None and len(claims) > 1:
         # One claim the articles contradict makes the answer "No" whatever the others are: look for it in code
         # first, so the model is not asked about the others (a model call is ~2 s here). Code's contradictions are

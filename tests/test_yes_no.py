@@ -101,6 +101,9 @@ def test_specifics_have_kinds_and_short_forms_match() -> None:
     (altman,) = specifics_of("x Sam Altman")
     assert not held(altman, Holder.of("Sam Bankman-Fried acted legally."))  # a person's first name is not enough
     assert negated("The ISA didn’t allow Apple to offer a choice")  # the apostrophe news sites set
+    # a timestamp pasted from a feed is one date, held by an article published that day
+    (stamp,) = specifics_of("the cases (published at '2023-10-04T20:07:42+00:00')")
+    assert stamp.kind is Kind.DATE and held(stamp, Holder.of("October 4, 2023"))
 
 
 def test_a_place_in_another_role_is_no_contradiction() -> None:
@@ -143,6 +146,23 @@ def test_a_swapped_place_number_or_date_is_no_naming_what_the_articles_say() -> 
     said_on = decide("Did President Ferdinand Marcos, Jr. say on November 5, 2023 that he worries about the "
                      "Philippines' debt-to-GDP ratio?", [debt], EMBED, judge)
     assert said_on.label is Label.CONTRADICTED and said_on.reason == "the articles say Aug. 9, 2023, not November 5, 2023"
+
+    # A date the claim itself names is not another in place of its other date (two games, two dates) …
+    lions = passage(5, "Detroit Lions at Green Bay Packers Date: Thursday, September 28.", "Sporting News",
+                    "2023-09-28T00:00:00+00:00", 1695859200)
+    assert decide("Did the broadcaster change between the game featuring the Detroit Lions and Green Bay Packers on "
+                  "September 28, 2023, and the game featuring the Chicago Bears on November 9, 2023?", [lions],
+                  EMBED, judge).label is not Label.CONTRADICTED
+    # … nor is the day an article of the outlet the claim names came out: "reported on …, and again on …".
+    trial = passage(6, "When Google’s search head testified in court on October 28, he revealed that the tech giant "
+                       "had paid $26.3 billion in 2021 to be the default search engine.", "TechCrunch",
+                    "2023-10-31T00:00:00+00:00", 1698710400)
+    suit = passage(7, "A news publisher filed a class action antitrust suit against Google.", "TechCrunch",
+                   "2023-12-15T00:00:00+00:00", 1702598400)
+    again = decide("Did TechCrunch report on October 31, 2023, that Google paid billions to be the default search "
+                   "engine, and again on December 15, 2023, that it harms news publishers?", [trial, suit], EMBED,
+                   judge)
+    assert again.reason != "the articles say October 28, not December 15, 2023"
 
     text, citations = explain(india)
     assert text.startswith("No — the articles say Pakistan, not India [1]. The Nation, 2022-06-30: “US Secretary")
@@ -253,7 +273,7 @@ def test_a_question_resting_on_what_no_passage_holds_has_unsupported_premises() 
     assert unsupported_premises("What did Robinson tell Island Times?", [SEED], sources=["Island Times"]) == []
 
 
-def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_but_never_confirm_it() -> None:
+def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_but_code_never_confirms_it() -> None:
     fortune = passage(1, "The two banks agreed to merge in a deal worth $2 billion, the companies said on Monday.",
                       "Fortune", "2023-10-02T00:00:00+00:00", 1696204800)
     age = passage(2, "The two banks agreed to merge in a deal worth $3 billion, the companies said.", "The Age",
@@ -295,6 +315,45 @@ def test_reports_that_differ_or_agree_contradict_what_the_question_says_of_them_
     # One report named: its claims are checked, nothing is compared.
     assert decide("Did Fortune report a change in the value of the deal?", [fortune, age], EMBED).reason != \
         "the reports say the same on this"
+
+
+def test_whether_found_reports_agree_is_the_models_to_answer_from_what_each_says() -> None:
+    verge = passage(1, "The Justice Department says Google pays Apple and others to be the default search engine on "
+                       "every platform.", "The Verge", "2023-09-26T00:00:00+00:00", 1695686400)
+    crunch = passage(2, "Google spent billions making itself the default search engine across platforms, the trial "
+                        "heard.", "TechCrunch", "2023-11-13T00:00:00+00:00", 1699833600)
+    asked = "Between The Verge report on Google's search deals and the TechCrunch report on Google's default " \
+            "search spending, was there agreement on Google's strategy to be the default search engine?"
+    agreed = RecordingJudge(Label.SUPPORTED)
+    verdict = decide(asked, [verge, crunch], EMBED, agreed)
+    assert verdict.label is Label.SUPPORTED and verdict.reason == "the reports say the same on this"
+    assert [c.passage for c in verdict.checks] == [verge, crunch]
+    assert {c.decided_by for c in verdict.checks} == {"model"}
+    question, shown = agreed.asked[0]
+    assert question == asked and agreed.three_way == [True]
+    assert shown.startswith("Report 1 (The Verge, 2023-09-26, Report 1): The Justice Department says")
+    assert "\nReport 2 (TechCrunch, 2023-11-13, Report 2): Google spent billions" in shown
+    assert explain(verdict)[0].startswith("Yes — the reports say the same on this [1][2].")
+
+    changed = "Between The Verge report on Google's search deals and the TechCrunch report on Google's default " \
+              "search spending, did the portrayal of Google's strategy change?"
+    same = decide(changed, [verge, crunch], EMBED, RecordingJudge(Label.CONTRADICTED))
+    assert same.label is Label.CONTRADICTED and same.reason == "the reports say the same on this"
+    unsure = decide(asked, [verge, crunch], EMBED, RecordingJudge(Label.NOT_STATED))
+    assert unsure.label is Label.NOT_STATED and unsure.reason.startswith("the reports are found")
+    # A report the articles do not hold is not the model's to imagine: it is not asked.
+    missing = RecordingJudge(Label.SUPPORTED)
+    decide(asked.replace("The Verge", "Fortune"), [verge, crunch], EMBED, missing)
+    assert not any(q == asked.replace("The Verge", "Fortune") for q, _ in missing.asked)
+    # Figures that differ settle it in code, whatever the model would say.
+    fortune = passage(3, "The two banks agreed to merge in a deal worth $2 billion.", "Fortune",
+                      "2023-10-02T00:00:00+00:00", 1696204800)
+    age = passage(4, "The two banks agreed to merge in a deal worth $3 billion.", "The Age",
+                  "2023-10-05T00:00:00+00:00", 1696464000)
+    fooled = RecordingJudge(Label.SUPPORTED)
+    deal = decide("Between the Fortune report on the bank merger and The Age report on the merger, was there "
+                  "consistency in the value of the deal?", [fortune, age], EMBED, fooled)
+    assert deal.label is Label.CONTRADICTED and not fooled.asked
 
 
 def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
