@@ -58,7 +58,8 @@ class Settings:
         metadata=_doc("Environment variable holding that server's API key.", shapes_answers=False),
     )
     llm_threads: int = field(default=2, metadata=_doc("CPU threads for the embedded model.", shapes_answers=False))
-    llm_context: int = field(default=4096, metadata=_doc("Context window (tokens) of the embedded model."))
+    llm_context: int = field(default=4096, metadata=_doc(
+        "Context window (tokens) of the embedded model, for each of its two prompt-cache slots."))
     max_answer_tokens: int = field(default=200, metadata=_doc("Longest answer the model may write, in tokens."))
     chunk_size: int = field(
         default=256,
