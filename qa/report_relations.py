@@ -124,8 +124,7 @@ def decide_relation(
     if label is Label.NOT_STATED:
         asked = "anything changed" if relation.asks_difference else "they agree"
         return _unsettled(relation, [windows[i] for i in closest], f"whether {asked}")
-    checks = [ClaimCheck(d, label, ws[-1].passage, ws[-1].sentence, _found(ws[-1]), "model")
-              for d, ws in zip(descriptions, read)]
+    checks = [_report_check(d, ws[-1], label, "model") for d, ws in zip(descriptions, read)]
     differ = (label is Label.SUPPORTED) == relation.asks_difference
     return label, checks, "the reports differ on this" if differ else "the reports say the same on this"
 
@@ -149,13 +148,13 @@ def _find_report(
     return None
 
 
-def _found(window: Window) -> str:
+def _report_check(
+    description: str, window: Window, label: Label = Label.SUPPORTED, decided_by: str = "code",
+) -> ClaimCheck:
+    """A report's sentence as a check: found by code, or read by the model to compare the reports."""
     chunk = window.passage.chunk
-    return f"found: {chunk.source}, {chunk.published_at[:10] or 'undated'}"
-
-
-def _report_check(description: str, window: Window) -> ClaimCheck:
-    return ClaimCheck(description, Label.SUPPORTED, window.passage, window.sentence, _found(window), "code")
+    return ClaimCheck(description, label, window.passage, window.sentence,
+                      f"found: {chunk.source}, {chunk.published_at[:10] or 'undated'}", decided_by)
 
 
 def _reports_shown(reports: list[list[Window]]) -> str:

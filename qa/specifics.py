@@ -94,7 +94,8 @@ def specifics_of(text: str) -> list[Specific]:
         if start in stamps:  # "2023-10-04T20:07:42+00:00" is October 4, 2023, not five numbers
             stamp = stamps[start]
             day = date(*(int(stamp.group(g)) for g in ("year", "month", "day")))
-            found.append(Specific(stamp.group(0), Kind.DATE, _make(f"{day:%B} {day.day}, {day.year}", Kind.DATE).words))
+            written = _make(f"{day:%B} {day.day}, {day.year}", Kind.DATE)  # held where "October 4, 2023" is
+            found.append(Specific(stamp.group(0), Kind.DATE, written.words))
             while i < len(tokens) and tokens[i][1] < stamp.end():
                 i += 1
             continue

@@ -132,20 +132,17 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
     vectors = embed(claims + [w.sentence for w in windows])
     sentence_vectors = vectors[len(claims):]
     asked = [(c, _asked_as(question, c, claims), v) for c, v in zip(claims, vectors[: len(claims)])]
-    if related and related[0] is Label.SUPPORTED:
-        # The model found the reports agree (or differ) as asked: a description that code finds contradicted
-        # (another date or figure in its place) still makes the answer "No".
-        in_code = (check_claim(c, a, windows, v, sentence_vectors, None) for c, a, v in asked)
-        against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
-        return Verdict(Label.CONTRADICTED, [against], against.reason) if against else Verdict(*related)
-    if judge is not None and len(claims) > 1:
-        # One claim the articles contradict makes the answer "No" whatever the others are: look for it in code
-        # first, so the model is not asked about the others (a model call is ~2 s here). Code's contradictions are
-        # the same with or without the model, which only adds its own.
+    agreed = bool(related) and related[0] is Label.SUPPORTED  # the model found the reports agree (or differ) as asked
+    if judge is not None and (len(claims) > 1 or agreed):
+        # One claim the articles contradict makes the answer "No" whatever the others are, the model's reading of
+        # the reports included: look for it in code first, so the model is not asked about the others (a model
+        # call is ~2 s here). Code's contradictions are the same with or without the model, which only adds its own.
         in_code = (check_claim(c, a, windows, v, sentence_vectors, None) for c, a, v in asked)
         against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
         if against:
             return Verdict(Label.CONTRADICTED, [against], against.reason)
+    if agreed:
+        return Verdict(*related)
     checks: list[ClaimCheck] = []
     for claim, asked_as, vector in asked:
         # Once a claim is not stated the answer cannot be "Yes": the model is then asked of the others only whether
