@@ -1,7 +1,8 @@
 """Cost growth benchmark: what a store of 10k, 100k or 1M chunks costs to write, update, search and hold, with
 embedded Chroma and with a `chroma run` server.
 
-    .venv/bin/python bench/scale.py [--sizes 10000,100000] [--modes embedded,server] [--questions 100] [--write-docs]
+    .venv/bin/python bench/scale.py [--sizes 10000,100000] [--modes embedded,server] [--sentences beside]
+                                    [--questions 100] [--write-docs]
 
 Each store is the MultiHop-RAG corpus (the cached eval store, ingested the first time) written again under other
 article ids until it holds at least the size, its chunk and sentence vectors nudged by small noise instead of being
@@ -15,6 +16,9 @@ are kept under the data dir (``bench-scale/``) and reused when complete. For eac
 - **retrieval**: the whole ``Newsdesk.retrieve`` over ``--questions`` MultiHop-RAG dev questions after a warm-up,
   p50 / p95, in a fresh process (as a web worker starts), with its peak RSS and the server's;
 - **disk**: the store's folder (Chroma and the keyword index).
+
+``--sentences beside`` builds stores that keep the sentence vectors beside their chunks (``sentence_search = false``)
+instead of in a collection of their own, and reports them in a section and plot of their own.
 
 Each step runs in its own process, so each peak RSS is that step's. A size whose build would need more memory than
 the machine has (on the line through the two largest sizes measured in its mode) is not run, and the report says so.
@@ -39,14 +43,14 @@ from newsdesk.eval.sets import load_set
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.qa.engine import Newsdesk, settle_loaded_objects
 from newsdesk.settings import Settings, load_settings
-from newsdesk.store import open_store
+from newsdesk.store import ArticleStore, open_store
 from retrieval import SHARED, no_llm
 from store_copies import copies_of, read_corpus, write
 from servers import ChromaServer
 
 NOISE = 0.002  # per dimension: a copy's vectors keep cosine ~0.999 to the original's
 UPDATE_ARTICLES = 20
-PLOT = REPO / "docs" / "scale.png"
+KEPT = {"collection": "in a collection of their own", "beside": "beside their chunks (`sentence_search = false`)"}
 
 
 def peak_rss_mb() -> float:
@@ -58,13 +62,19 @@ def disk_mb(folder: Path) -> float:
 
 
 def settings_for(base: Settings, size: int, mode: str, chroma_url: str | None) -> Settings:
-    folder = base.data_dir / "bench-scale" / f"{mode}-{size}"
+    """``base.sentence_search`` says how the sentence vectors are kept; a store of each kind has its own folder."""
+    folder = base.data_dir / "bench-scale" / f"{mode}-{size}{'' if base.sentence_search else '-beside'}"
     return base.replace(data_dir=folder, chroma_url=chroma_url, collection="scale")
+
+
+def corpus_store(base: Settings) -> ArticleStore:
+    """The MultiHop-RAG eval store the copies are made of: the one ``newsdesk eval`` uses, whatever the copies keep."""
+    return open_store(store_for_articles(base.replace(sentence_search=True), [SHARED / "articles.jsonl"]))
 
 
 def build(base: Settings, size: int, mode: str, chroma_url: str | None) -> dict:
     """Write the copies and build the keyword index; figures of this process."""
-    source = open_store(store_for_articles(base, [SHARED / "articles.jsonl"]))
+    source = corpus_store(base)
     settings = settings_for(base, size, mode, chroma_url)
     store = open_store(settings)
     corpus = read_corpus(source)
@@ -103,7 +113,7 @@ def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questi
         ms.append((time.perf_counter() - started) * 1000)
     serving_rss = peak_rss_mb()
 
-    source = open_store(store_for_articles(base, [SHARED / "articles.jsonl"]))
+    source = corpus_store(base)
     fresh = list(copies_of(read_corpus(source)[:UPDATE_ARTICLES], 10**6, NOISE))  # ids no copy has
     ids = [a.chunks[0].article_id for a in fresh]
     writer = KeywordIndex(settings.keyword_index_path)
@@ -133,6 +143,7 @@ def step(kind: str, args: argparse.Namespace, size: int, mode: str, chroma_url: 
     command = [sys.executable, __file__, "--step", kind, "--size", str(size), "--mode", mode,
                "--questions", str(args.questions)]
     command += ["--data-dir", str(args.data_dir)] if args.data_dir else []
+    command += ["--sentences", args.sentences]
     command += ["--chroma-url", chroma_url] if chroma_url else []
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -182,7 +193,7 @@ def predicted_build_mb(done: list[dict], mode: str, size: int) -> float | None:
     return b[1] + per_chunk * (size - b[0])
 
 
-def plot(results: list[dict]) -> None:
+def plot(results: list[dict], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -208,13 +219,18 @@ def plot(results: list[dict]) -> None:
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(PLOT, dpi=100)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
 def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) -> None:
-    section = Report("scale", "Cost growth: 10k to 1M chunks", args.write_docs)
-    section.say(f"The MultiHop-RAG corpus written again under other ids (vectors nudged, not embedded) to each size; "
+    beside = args.sentences == "beside"
+    section = Report("scale-beside" if beside else "scale",
+                     "Cost growth, sentence vectors beside their chunks" if beside else "Cost growth: 10k to 1M chunks",
+                     args.write_docs)
+    plot_path = REPO / "docs" / ("scale-beside.png" if beside else "scale.png")
+    section.say(f"Sentence vectors kept {KEPT[args.sentences]}. "
+                f"The MultiHop-RAG corpus written again under other ids (vectors nudged, not embedded) to each size; "
                 f"retrieval over {args.questions} dev questions in a fresh process after a warm-up; the update is "
                 f"{UPDATE_ARTICLES} more articles stored, indexed and reloaded by a reader. RSS is each step's peak; "
                 "in server mode the `chroma run` server's is given after the `+`. All on this machine's 2 cores.")
@@ -237,9 +253,9 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
         section.say()
         section.say(line)
     if results:
-        plot(results)
+        plot(results, plot_path)
         section.say()
-        section.say(f"![cost growth, log-log]({PLOT.name})")
+        section.say(f"![cost growth, log-log]({plot_path.name})")
     section.write()
 
 
@@ -248,6 +264,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="where the cached eval store and the scale stores live")
     parser.add_argument("--sizes", default="10000,100000", help="least chunks of each store, comma-separated")
     parser.add_argument("--modes", default="embedded,server", help="embedded, server or both")
+    parser.add_argument("--sentences", choices=sorted(KEPT), default="collection",
+                        help="where the stores keep sentence vectors: a collection of their own (searched by "
+                             "sentence_expansion) or beside their chunks (sentence_search = false)")
     parser.add_argument("--questions", type=int, default=100, help="dev questions retrieved at each size")
     parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
     parser.add_argument("--step", choices=["build", "measure"], help=argparse.SUPPRESS)
@@ -255,14 +274,14 @@ def main() -> None:
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     parser.add_argument("--chroma-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    base = load_settings({"data_dir": args.data_dir})
+    base = load_settings({"data_dir": args.data_dir, "sentence_search": args.sentences == "collection"})
     if args.step:
         action = build if args.step == "build" else measure
         extra = () if args.step == "build" else (args.questions,)
         print(json.dumps(action(base, args.size, args.mode, args.chroma_url, *extra)))
         return
 
-    store_for_articles(base, [SHARED / "articles.jsonl"])  # ingested here the first time, not in a step
+    corpus_store(base)  # ingested here the first time, not in a step
     results: list[dict] = []
     skipped: list[str] = []
     available = memory_mb()

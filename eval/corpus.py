@@ -35,7 +35,7 @@ def store_for_articles(settings: Settings, articles: Sequence[Path]) -> Settings
     digests = "-".join(file_digest(path) for path in articles)
     if len(articles) > 1:
         digests = hashlib.sha256(digests.encode()).hexdigest()[:16]
-    key = f"{digests}-{settings.chunk_size}-{settings.chunk_overlap}"
+    key = f"{digests}-{settings.chunk_size}-{settings.chunk_overlap}" + ("" if settings.sentence_search else "-beside")
     run_settings = settings.replace(data_dir=settings.data_dir / "eval-stores" / key, chroma_url=None)
     store = open_store(run_settings)
     ingestor = Ingestor.for_settings(run_settings, store)

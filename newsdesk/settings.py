@@ -97,6 +97,13 @@ class Settings:
         metadata=_doc("Chunks (this many for each clause) whose sentences are nearest to the clause by the embedding"
                       " model, joining the candidates the trees reorder (0: off)."),
     )
+    sentence_search: bool = field(
+        default=True,
+        metadata=_doc("Keep every sentence's vector in a Chroma collection of its own, searched for"
+                      " `sentence_expansion` (its index holds about 19 MB of memory per 1,000 chunks); false keeps"
+                      " them beside their chunk only, for 10^6 chunks on one machine, without that search. Fixed when"
+                      " a store is first written."),
+    )
     reorder_trees: bool = field(
         default=True,
         metadata=_doc(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +15,14 @@ from newsdesk import failpoints
 from newsdesk.articles import Chunk
 from newsdesk.settings import Settings
 
+log = logging.getLogger(__name__)
+
 PAGE = 5000  # chunks per read when the whole collection is read
 SENTENCES = "-sentences"  # the sentence collection's name: the chunk collection's, and this
 SENTENCE_MARK = "@"  # a sentence's id: its chunk's id, this, and its number in the chunk
+KEPT = "newsdesk:sentences"  # the chunk collection's record of where its sentence vectors are kept
+BESIDE = "beside-chunks"  # ...in each chunk's metadata (``VECTORS``), with no collection of their own
+VECTORS = "sentence_vectors"  # a chunk's sentence vectors there: float16 rows, little-endian, base64
 
 
 def sentence_id(chunk_id: str, number: int) -> str:
@@ -26,6 +33,23 @@ def sentence_id(chunk_id: str, number: int) -> str:
 def chunk_of_sentence(sentence: str) -> str:
     """The chunk a stored sentence's id (``sentence_id``) belongs to."""
     return sentence.rsplit(SENTENCE_MARK, 1)[0]
+
+
+def _packed(vectors: Sequence[Sequence[float]]) -> str:
+    return base64.b64encode(np.asarray(vectors, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _stacked(blocks: list[np.ndarray]) -> np.ndarray:
+    filled = [b for b in blocks if len(b)]
+    return np.concatenate(filled) if filled else np.zeros((0, 0), dtype=np.float32)
+
+
+def _unpacked(meta: dict[str, Any]) -> np.ndarray:
+    """A chunk's sentence vectors from its metadata (none: zero rows)."""
+    rows = int(meta.get("sentences", 0))
+    if not rows:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.frombuffer(base64.b64decode(str(meta[VECTORS])), dtype="<f2").reshape(rows, -1).astype(np.float32)
 
 
 class StoreError(RuntimeError):
@@ -66,9 +90,9 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
 class ArticleStore:
     """Chunks with their article metadata; a chunk's article is current when every chunk carries its hash."""
 
-    def __init__(self, collection: Any, sentences: Any, location: str, folder: Path | None = None) -> None:
+    def __init__(self, collection: Any, sentences: Any | None, location: str, folder: Path | None = None) -> None:
         self._collection = collection
-        self._sentences = sentences  # each chunk's sentences, embedded alone (see ``write_article``)
+        self._sentences = sentences  # each chunk's sentences, embedded alone (see ``write_article``); None: beside
         self.location = location
         self._folder = folder  # the embedded store's files; None for a server
 
@@ -97,8 +121,15 @@ class ArticleStore:
     def count(self) -> int:
         return int(self._collection.count())
 
+    @property
+    def searches_sentences(self) -> bool:
+        """Whether sentences can be searched by vector (``nearest_sentences``): only where they have a collection."""
+        return self._sentences is not None
+
     def sentence_count(self) -> int:
-        return int(self._sentences.count())
+        if self._sentences is not None:
+            return int(self._sentences.count())
+        return sum(int(m.get("sentences", 0)) for m in self._get_all(["metadatas"])["metadatas"])
 
     def article_versions(self) -> dict[str, str | None]:
         """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
@@ -163,28 +194,17 @@ class ArticleStore:
         the vectors of each chunk's sentences (``split_sentences`` of its text, in order): a news fact is one
         sentence, which a question's clause finds more surely than the 256-piece chunk around it.
 
-        The sentences are written first: the chunks' content hash is what marks the article as stored, so a run
+        The sentences are written first, or with their chunk where the store keeps them beside it (no collection
+        of their own to hold in memory): the chunks' content hash is what marks the article as stored, so a run
         killed in between leaves it to be written again. The chunks carry their story (``Chunk.story_id``); the
         first one carries the article's near-duplicate ``signature`` too (``ingest.near_duplicates``)."""
         if not chunks:
             return
         article_id = chunks[0].article_id
-        self._sentences.delete(where={"article_id": article_id})
-        sentence_ids, sentence_vectors, sentence_metas = [], [], []
-        for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
-            for number, vector in enumerate(vectors):
-                sentence_ids.append(sentence_id(chunk.chunk_id, number))
-                sentence_vectors.append(vector)
-                meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
-                if published_ts is not None:
-                    meta["published_ts"] = published_ts
-                sentence_metas.append(meta)
-        if sentence_ids:
-            self._sentences.add(
-                ids=sentence_ids, embeddings=np.asarray(sentence_vectors, dtype=np.float32), metadatas=sentence_metas
-            )
+        if self._sentences is not None:
+            self._write_sentences(chunks, published_ts, sentence_embeddings)
         metadatas = []
-        for chunk in chunks:
+        for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
             meta: dict[str, Any] = {
                 "article_id": article_id,
                 "chunk_index": chunk.index,
@@ -202,6 +222,10 @@ class ArticleStore:
                 meta["signature"] = signature
             if published_ts is not None:
                 meta["published_ts"] = published_ts
+            if self._sentences is None:
+                meta["sentences"] = len(vectors)
+                if len(vectors):
+                    meta[VECTORS] = _packed(vectors)
             metadatas.append(meta)
         self._collection.upsert(
             ids=[c.chunk_id for c in chunks],
@@ -212,11 +236,30 @@ class ArticleStore:
         failpoints.reach("store-between-upsert-and-delete")
         self._collection.delete(where={"$and": [{"article_id": article_id}, {"chunk_index": {"$gte": len(chunks)}}]})
 
+    def _write_sentences(self, chunks: Sequence[Chunk], published_ts: int | None,
+                         sentence_embeddings: Sequence[Sequence[Sequence[float]]]) -> None:
+        article_id = chunks[0].article_id
+        self._sentences.delete(where={"article_id": article_id})
+        sentence_ids, sentence_vectors, sentence_metas = [], [], []
+        for chunk, vectors in zip(chunks, sentence_embeddings, strict=True):
+            for number, vector in enumerate(vectors):
+                sentence_ids.append(sentence_id(chunk.chunk_id, number))
+                sentence_vectors.append(vector)
+                meta: dict[str, Any] = {"article_id": article_id, "chunk_id": chunk.chunk_id, "source": chunk.source}
+                if published_ts is not None:
+                    meta["published_ts"] = published_ts
+                sentence_metas.append(meta)
+        if sentence_ids:
+            self._sentences.add(
+                ids=sentence_ids, embeddings=np.asarray(sentence_vectors, dtype=np.float32), metadatas=sentence_metas
+            )
+
     def remove_article(self, article_id: str) -> int:
         got = self._collection.get(where={"article_id": article_id}, include=[])
         if got["ids"]:
             self._collection.delete(ids=got["ids"])
-        self._sentences.delete(where={"article_id": article_id})
+        if self._sentences is not None:
+            self._sentences.delete(where={"article_id": article_id})
         return len(got["ids"])
 
     def query(self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[ScoredChunk]:
@@ -259,22 +302,28 @@ class ArticleStore:
     def nearest_sentences(
         self, embeddings: Sequence[Sequence[float]], k: int, where: dict[str, Any] | None = None
     ) -> list[list[str]]:
-        """For each vector, the chunks of its ``k`` nearest sentences, nearest first (a chunk once). The chunk is
-        read from the sentence's id: fetching metadata costs Chroma ~55 µs a result."""
-        if not embeddings:
-            return []
+        """For each vector, the chunks of its ``k`` nearest sentences, nearest first (a chunk once); none where the
+        sentences have no collection (``searches_sentences``). The chunk is read from the sentence's id: fetching
+        metadata costs Chroma ~55 µs a result."""
+        if not embeddings or self._sentences is None:
+            return [[] for _ in embeddings]
         found = self._sentences.query(
             query_embeddings=[list(e) for e in embeddings], n_results=k, where=where, include=[]
         )
         return [list(dict.fromkeys(chunk_of_sentence(i) for i in ids)) for ids in found["ids"]]
 
     def sentence_pages(self) -> Iterator[tuple[list[str], np.ndarray]]:
-        """Every stored sentence vector with its chunk's id, a page at a time (``PAGE`` rows)."""
+        """Every stored sentence vector with its chunk's id, a page at a time (``PAGE`` rows, or chunks)."""
+        collection = self._sentences if self._sentences is not None else self._collection
+        include = ["metadatas", "embeddings"] if self._sentences is not None else ["metadatas"]
         offset = 0
         while True:
-            got = self._sentences.get(include=["metadatas", "embeddings"], limit=PAGE, offset=offset)
-            if got["ids"]:
+            got = collection.get(include=include, limit=PAGE, offset=offset)
+            if got["ids"] and self._sentences is not None:
                 yield [str(m["chunk_id"]) for m in got["metadatas"]], np.asarray(got["embeddings"], dtype=np.float32)
+            elif got["ids"]:
+                rows = [(chunk_id, _unpacked(m)) for chunk_id, m in zip(got["ids"], got["metadatas"])]
+                yield [c for c, vectors in rows for _ in vectors], _stacked([v for _, v in rows])
             if len(got["ids"]) < PAGE:
                 return
             offset += PAGE
@@ -282,10 +331,32 @@ class ArticleStore:
     def sentences_by_id(self, sentence_ids: Sequence[str]) -> Iterator[tuple[list[str], np.ndarray]]:
         """These sentences' vectors (ids not stored are left out), a page at a time: read by id, ~45 µs a vector at
         100k chunks, where paging through the whole collection with its metadata took ~250 µs."""
+        if self._sentences is None:
+            yield from self._sentences_beside(sentence_ids)
+            return
         for start in range(0, len(sentence_ids), PAGE):
             got = self._sentences.get(ids=list(sentence_ids[start : start + PAGE]), include=["embeddings"])
             if got["ids"]:
                 yield list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
+
+    def _sentences_beside(self, sentence_ids: Sequence[str]) -> Iterator[tuple[list[str], np.ndarray]]:
+        """``sentences_by_id`` where the vectors are kept in their chunks' metadata: each chunk read once."""
+        wanted: dict[str, list[str]] = {}
+        for sentence in sentence_ids:
+            wanted.setdefault(chunk_of_sentence(sentence), []).append(sentence)
+        chunk_ids = list(wanted)
+        for start in range(0, len(chunk_ids), PAGE):
+            got = self._collection.get(ids=chunk_ids[start : start + PAGE], include=["metadatas"])
+            ids, rows = [], []
+            for chunk_id, meta in zip(got["ids"], got["metadatas"]):
+                vectors = _unpacked(meta)
+                for sentence in wanted[chunk_id]:
+                    number = int(sentence.rsplit(SENTENCE_MARK, 1)[1])
+                    if number < len(vectors):
+                        ids.append(sentence)
+                        rows.append(vectors[number])
+            if ids:
+                yield ids, np.asarray(rows, dtype=np.float32)
 
     def chunks_of(self, article_id: str) -> list[Chunk]:
         got = self._collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
@@ -336,12 +407,21 @@ def open_store(settings: Settings) -> ArticleStore:
             settings.chroma_path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
             location = str(settings.chroma_path)
-        collection, sentences = (
-            client.get_or_create_collection(name=name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-            for name in (settings.collection, f"{settings.collection}{SENTENCES}")
+        kept = "collection" if settings.sentence_search else BESIDE
+        collection = client.get_or_create_collection(
+            name=settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine", KEPT: kept}
+        )
+        stored = (collection.metadata or {}).get(KEPT, "collection")  # stores made before the choice: a collection
+        sentences = None if stored == BESIDE else client.get_or_create_collection(
+            name=f"{settings.collection}{SENTENCES}", embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
     except Exception as exc:  # chromadb raises many unrelated types for "cannot reach / cannot open"
         where = settings.chroma_url or settings.chroma_path
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+    if stored != kept:
+        log.warning("the store at %s keeps its sentence vectors %s, as it was made; sentence_search = %s applies to a "
+                    "new store (another collection or data_dir, ingested again)", location,
+                    "beside their chunks" if stored == BESIDE else "in a collection of their own",
+                    str(settings.sentence_search).lower())
     return ArticleStore(collection, sentences, location, None if settings.chroma_url else settings.chroma_path)
 

@@ -42,9 +42,9 @@ def test_fusion_adds_weighted_reciprocal_ranks() -> None:
     assert [i for i, _ in fuse([(1.0, ["a", "b"]), (0.5, ["b", "c"])])] == ["b", "a", "c"]
 
 
-@pytest.fixture
-def small_store(tmp_path: Path) -> tuple:
-    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+@pytest.fixture(params=[True], ids=["sentence-collection"])
+def small_store(tmp_path: Path, request: pytest.FixtureRequest) -> tuple:
+    settings = load_settings({"data_dir": tmp_path / "data", "sentence_search": request.param}, environ={})
     feed = tmp_path / "a.jsonl"
     feed.write_text("\n".join(ARTICLES) + "\n")
     store = open_store(settings)
@@ -70,9 +70,11 @@ def test_keyword_index_follows_removal(small_store: tuple) -> None:
     assert all(not chunk_id.startswith("bridge#") for chunk_id, _ in reader.search("Dunmore bridge", 5))
 
 
+@pytest.mark.parametrize("small_store", [True, False], ids=["sentence-collection", "beside-chunks"], indirect=True)
 def test_each_chunks_sentences_are_stored_with_it_and_go_with_its_article(small_store: tuple, tmp_path: Path) -> None:
-    """The sentence vectors beside the chunks are the embeddings of each chunk's sentences; re-ingesting changed
-    text replaces them, removing an article removes them."""
+    """The sentence vectors the keyword index copies are the embeddings of each chunk's sentences, whether the store
+    keeps them in a collection of their own or beside their chunk; re-ingesting changed text replaces them, removing
+    an article removes them. Only a collection can be searched by vector."""
     settings, store, index = small_store
     embed = MiniLMEmbedding()
     assert store.sentence_count() == sum(len(split_sentences(c.text)) for c in store.all_chunks())
@@ -88,12 +90,32 @@ def test_each_chunks_sentences_are_stored_with_it_and_go_with_its_article(small_
                        'The ferry stopped."}\n')
     Ingestor(store, embed, 200, 30, index).ingest(read_sources([str(changed)]))
     assert len(index.sentence_vectors(["bridge#0"])["bridge#0"]) == 3 and store.sentence_count() == count + 2
-    assert store.nearest_sentences(embed.embed(["When did traffic cross the Kilbrannan bridge?"]), 1) == [["bridge#0"]]
+    nearest = [["bridge#0"]] if settings.sentence_search else [[]]
+    assert store.nearest_sentences(embed.embed(["When did traffic cross the Kilbrannan bridge?"]), 1) == nearest
     store.remove_article("bridge")
     reader = KeywordIndex(settings.keyword_index_path)
     reader.ensure_current(store)
     assert reader.sentence_vectors(["bridge#0"]) == {} and store.sentence_count() == count - 1
     assert sum(len(v) for v in reader.sentence_vectors([c.chunk_id for c in store.all_chunks()]).values()) == count - 1
+
+
+@pytest.mark.parametrize("small_store", [False], ids=["beside-chunks"], indirect=True)
+def test_a_store_keeps_its_sentences_where_it_was_made_to(small_store: tuple, caplog: pytest.LogCaptureFixture) -> None:
+    """A store made with its sentence vectors beside the chunks holds no sentence collection (no index of every
+    sentence in memory), stays so when opened with other settings, and still answers retrieval, sentence features
+    included."""
+    settings, store, index = small_store
+    import chromadb
+
+    names = [c.name for c in chromadb.PersistentClient(path=str(settings.chroma_path)).list_collections()]
+    assert names == [settings.collection]
+    reopened = open_store(settings.replace(sentence_search=True))
+    assert not reopened.searches_sentences and "keeps its sentence vectors beside their chunks" in caplog.text
+    assert reopened.sentence_count() == sum(len(split_sentences(c.text)) for c in store.all_chunks())
+    retriever = NewsRetriever(reopened, MiniLMEmbedding(), index, top_k=2, reorder_depth=30, trees=shipped_trees(),
+                              article_expansion=6, sentence_expansion=6)
+    found = [chunk_from_node(n).chunk_id for n in retriever.retrieve("When did the Dunmore bridge open to traffic?")]
+    assert found[0] == "bridge#0"
 
 
 def test_a_rebuild_reads_from_the_store_only_the_sentences_of_changed_chunks(
