@@ -25,6 +25,9 @@ from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore
 
 log = logging.getLogger(__name__)
+# A long ingest updates the keyword index every this many chunks: what it stored is searchable as it goes, and the
+# update tokenises a bounded batch (one update of 10^6 chunks would hold every chunk's words in memory at once).
+INDEX_EVERY = 20_000
 STORED = "chunks+sentences"  # what an article's stored version covers besides its content and chunking
 
 
@@ -102,13 +105,16 @@ class Ingestor:
         started = time.perf_counter()
         seen: dict[str, str] = {}
         pending: list[_Pending] = []
-        written: list[str] = []
+        written: dict[str, int] = {}  # stored, not yet in the keyword index: article id -> chunks
         stored = self.store.article_versions()
 
         def flush() -> None:
             self._write(pending, report)
-            written.extend(p.article.article_id for p in pending)
+            written.update((p.article.article_id, len(p.chunks)) for p in pending)
             pending.clear()
+            if self.keyword_index is not None and sum(written.values()) >= INDEX_EVERY:
+                self.keyword_index.update(self.store, list(written))
+                written.clear()
             report.seconds = time.perf_counter() - started
             if on_progress:
                 on_progress(report)
@@ -130,7 +136,7 @@ class Ingestor:
                 flush()
         flush()
         if self.keyword_index is not None and written:
-            self.keyword_index.update(self.store, written)
+            self.keyword_index.update(self.store, list(written))
         return report
 
     def _fail(self, report: IngestReport, problem: Problem) -> None:

@@ -35,6 +35,7 @@ _ARRAYS = (
     "sentence_word_chunk_starts",  # chunk row i's sentences, as rows of sentence_word_starts
 )
 _MAPPED = frozenset({"sentences", "sentence_words"})  # the large ones, read through a memory map
+GATHER_ROWS = 65536  # rows copied at a time when a merge writes gathered rows (48 MB of sentence vectors)
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,36 @@ class Segment:
     published_ts: list[int | None]
     replaces: list[str]  # article ids whose rows in earlier segments this segment supersedes
     words: list[str]  # the vocabulary words this segment added, in column order
-    arrays: dict[str, np.ndarray]
+    arrays: dict[str, Any]  # numpy arrays; a merge's sentence vectors are ``GatheredRows`` until written
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
             return self.__dict__["arrays"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class GatheredRows:
+    """Rows of other arrays (memory maps), gathered only as they are written: a merge at 10^6 chunks would
+    otherwise hold every sentence vector, 7.2 GB of float16, twice in memory."""
+
+    parts: list[tuple[np.ndarray, np.ndarray]]  # (an array, which of its rows), in order
+    width: int
+    dtype: Any
+
+    def save(self, path: Path) -> None:
+        rows = sum(len(taken) for _, taken in self.parts)
+        shape = (rows, self.width) if rows else (0, 0)
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=self.dtype, shape=shape)
+        at = 0
+        for array, taken in self.parts:
+            for start in range(0, len(taken), GATHER_ROWS):
+                piece = taken[start : start + GATHER_ROWS]
+                out[at : at + len(piece)] = array[piece]
+                at += len(piece)
+        out.flush()
+        del out
 
 
 def ragged_take(begins: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +96,8 @@ def write_segment(folder: Path, segment: Segment) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for name in _ARRAYS:
-        np.save(staging / f"{name}.npy", segment.arrays[name])
+        value = segment.arrays[name]
+        value.save(staging / f"{name}.npy") if isinstance(value, GatheredRows) else np.save(staging / f"{name}.npy", value)
     meta = {"ids": segment.ids, "sources": segment.sources, "published_ts": segment.published_ts,
             "replaces": segment.replaces, "words": segment.words}
     (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
@@ -132,7 +157,7 @@ def merged(segments: Sequence[Segment], name: str) -> Segment:
     not move, so nothing is renumbered)."""
     live = live_rows(segments)
     parts: dict[str, list[Any]] = {key: [] for key in ("ids", "sources", "published_ts")}
-    arrays: dict[str, list[np.ndarray]] = {key: [] for key in _ARRAYS}
+    arrays: dict[str, list[Any]] = {key: [] for key in _ARRAYS}
     for segment, rows in zip(segments, live):
         for key in parts:
             values = getattr(segment, key)
@@ -144,8 +169,9 @@ def merged(segments: Sequence[Segment], name: str) -> Segment:
                    [w for s in segments for w in s.words], joined)
 
 
-def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, np.ndarray]:
-    """These chunk rows of a segment, every array cut to them (starts arrays begin at 0)."""
+def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, Any]:
+    """These chunk rows of a segment, every array cut to them (starts arrays begin at 0); the sentence vectors as
+    the array and its rows, copied when written (``GatheredRows``)."""
     s = segment
     terms, term_starts = ragged_take(s.term_starts[rows], s.term_starts[rows + 1])
     vectors, sentence_starts = ragged_take(s.sentence_starts[rows], s.sentence_starts[rows + 1])
@@ -153,16 +179,17 @@ def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, np.ndarray]:
     words, word_starts = ragged_take(s.sentence_word_starts[sentences], s.sentence_word_starts[sentences + 1])
     return {
         "hashes": s.hashes[rows], "terms": s.terms[terms], "term_counts": s.term_counts[terms],
-        "term_starts": term_starts, "sentences": np.asarray(s.sentences[vectors]), "sentence_starts": sentence_starts,
+        "term_starts": term_starts, "sentences": (s.sentences, vectors), "sentence_starts": sentence_starts,
         "sentence_words": np.asarray(s.sentence_words[words]), "sentence_word_starts": word_starts,
         "sentence_word_chunk_starts": chunk_starts,
     }
 
 
-def _joined(key: str, values: list[np.ndarray]) -> np.ndarray:
+def _joined(key: str, values: list[Any]) -> Any:
     """Arrays of consecutive row batches as one; a starts array continues from where the previous one ended."""
     if key == "sentences":  # a batch that had no sentence vectors is saved as 0 x 0
-        return np.concatenate([v for v in values if v.shape[1]] or [np.zeros((0, 0), dtype=np.float16)])
+        parts = [(array, rows) for array, rows in values if array.shape[1] and len(rows)]
+        return GatheredRows(parts, parts[0][0].shape[1] if parts else 0, np.float16)
     if not key.endswith("starts"):
         return np.concatenate(values) if values else np.zeros(0)
     joined, offset = [np.zeros(1, dtype=np.int64)], 0

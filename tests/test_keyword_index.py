@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import newsdesk.ingest.pipeline
 import newsdesk.keyword_index
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.index_segments import SEGMENTS, read_manifest, read_segment
@@ -117,7 +118,11 @@ def test_segments_are_merged_once_many_and_the_merge_changes_no_result(
     whole.rebuild(store)
     reader = KeywordIndex(settings.keyword_index_path)
     reader.ensure_current(store)
-    _assert_same_index(reader, whole, [c.chunk_id for c in store.all_chunks()])
+    ids = [c.chunk_id for c in store.all_chunks()]
+    _assert_same_index(reader, whole, ids)
+    kept, rebuilt = reader.sentence_vectors(ids), whole.sentence_vectors(ids)  # gathered row by row when merged
+    assert sorted(kept) == sorted(rebuilt) == sorted(ids)
+    assert all(np.array_equal(kept[i], rebuilt[i]) for i in ids)
 
 
 def test_scores_are_those_bm25s_gives(tmp_path: Path) -> None:
@@ -161,3 +166,20 @@ def test_removing_every_article_leaves_an_empty_index(tmp_path: Path) -> None:
     assert reader.score_all("Port Ellen") is None and reader.sentence_vectors(["storm#0"]) == {}
     Ingestor(store, MiniLMEmbedding(), 200, 30, index).ingest(read_sources([_feed(tmp_path, "again", FIRST)]))
     assert index.search("harbour storm", 1)[0][0] == "storm#0"
+
+
+def test_a_long_ingest_indexes_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest updates the keyword index every ``INDEX_EVERY`` chunks it stores, not once for everything at its
+    end (one update of 10^6 chunks would tokenise them all at once), and ranks as an index built at once."""
+    monkeypatch.setattr(newsdesk.ingest.pipeline, "INDEX_EVERY", 2)
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    index = KeywordIndex(settings.keyword_index_path)
+    Ingestor(store, MiniLMEmbedding(1), 200, 30, index).ingest(
+        read_sources([_feed(tmp_path, "first", FIRST + SECOND), str(SAMPLES)]))
+    assert len(read_manifest(settings.keyword_index_path) or []) >= 2
+    whole = KeywordIndex(tmp_path / "rebuilt")
+    whole.rebuild(store)
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    _assert_same_index(reader, whole, [c.chunk_id for c in store.all_chunks()])
