@@ -6,7 +6,7 @@ embedded Chroma and with a `chroma run` server.
 
 Each store is the MultiHop-RAG corpus (the cached eval store, ingested the first time) written again under other
 article ids until it holds at least the size, its chunk and sentence vectors nudged by small noise instead of being
-embedded again (``store_copies``), through the ingest's own ``write_article`` and keyword index update. Stores
+embedded again (``store_copies``), through the ingest's own ``write_articles`` and keyword index update. Stores
 are kept under the data dir (``bench-scale/``) and reused when complete. For each size and mode:
 
 - **write**: seconds per 1,000 chunks to store the copies (Chroma writes of chunks and sentences) and to index them

@@ -1,5 +1,5 @@
 """Big stores for benchmarks without embedding: a stored corpus read once (chunks, chunk vectors, sentence vectors)
-and written again under other article ids, as many times as a size needs, through ``ArticleStore.write_article``
+and written again under other article ids, as many times as a size needs, through ``ArticleStore.write_articles``
 (the ingest's own write). Embedding 100k chunks would take hours here; what a store of that size costs to write,
 search and hold does not depend on where its vectors came from."""
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsdesk.articles import Chunk
-from newsdesk.store import ArticleStore
+from newsdesk.store import ArticleStore, ArticleToStore
 
 
 @dataclass
@@ -63,11 +63,17 @@ def copies_of(corpus: list[ArticleVectors], copy: int, noise: float = 0.0, seed:
                             [_nudged(s, nudge, rng) for s in article.sentences])
 
 
-def write(target: ArticleStore, articles: Iterator[ArticleVectors], label: str) -> int:
-    """Store the articles as an ingest does; returns how many chunks were written."""
+def write(target: ArticleStore, articles: Iterator[ArticleVectors], label: str, batch_chunks: int = 64) -> int:
+    """Store the articles as an ingest does, a batch of at least ``batch_chunks`` chunks at a time (the ingest's
+    default embedding batch); returns how many chunks were written."""
     written = 0
+    batch: list[ArticleToStore] = []
     for article in articles:
-        target.write_article(article.chunks, article.vectors, label, article.chunks[0].published_ts,
-                             article.sentences)
+        batch.append(ArticleToStore(article.chunks, article.vectors, label, article.chunks[0].published_ts,
+                                    article.sentences))
         written += len(article.chunks)
+        if sum(len(a.chunks) for a in batch) >= batch_chunks:
+            target.write_articles(batch)
+            batch = []
+    target.write_articles(batch)
     return written

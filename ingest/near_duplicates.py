@@ -3,7 +3,7 @@ paragraph more, recognised at ingest and kept as one story with several sources.
 
 Each article's text gets a MinHash signature of its five-word shingles (datasketch); an article whose estimated
 Jaccard similarity to a stored one reaches ``SAME_STORY`` joins that article's story (the story id is the id of the
-story's first stored article). The signature is stored with the article (``ArticleStore.write_article``), so the
+story's first stored article). The signature is stored with the article (``ArticleStore.write_articles``), so the
 comparison needs no other file and follows the store to a server.
 """
 

@@ -22,7 +22,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex
 from newsdesk.sentences import split_sentences
 from newsdesk.settings import Settings
-from newsdesk.store import ArticleStore
+from newsdesk.store import ArticleStore, ArticleToStore
 
 log = logging.getLogger(__name__)
 # A long ingest updates the keyword index every this many chunks: what it stored is searchable as it goes, and the
@@ -168,20 +168,22 @@ class Ingestor:
         for each in sentences:
             sentence_vectors.append(flat[start : start + len(each)])
             start += len(each)
-        offset = 0
+        batch, offset = [], 0
         for item in pending:
             count = len(item.chunks)
             story, values = self._story(item.article, report)
-            self.store.write_article(
+            batch.append(ArticleToStore(
                 [replace(c, story_id=story) for c in item.chunks], vectors[offset : offset + count],
                 self._version(item.article), item.article.published_ts, sentence_vectors[offset : offset + count],
                 values,
-            )
+            ))
             offset += count
-            failpoints.reach("ingest-between-articles")
-            report.chunks_written += count
+        self.store.write_articles(batch)
+        failpoints.reach("ingest-between-batches")
+        for item in pending:
+            report.chunks_written += len(item.chunks)
             if item.existed:
                 report.articles_updated += 1
             else:
                 report.articles_added += 1
-            log.info("stored %s (%d chunks) from %s", item.article.article_id, count, item.article.origin)
+            log.info("stored %s (%d chunks) from %s", item.article.article_id, len(item.chunks), item.article.origin)

@@ -30,7 +30,7 @@ def corpus(path: Path, count: int, paragraphs: int) -> None:
 
 def ingest_killed(source: Path, data_dir: Path, failpoint: str) -> None:
     """Run an ingest that SIGKILLs itself at the given NEWSDESK_FAILPOINT, and check that it really died."""
-    result = run_cli("ingest", str(source), data_dir=data_dir, NEWSDESK_FAILPOINT=failpoint, NEWSDESK_EMBED_BATCH_SIZE="16")
+    result = run_cli("ingest", str(source), data_dir=data_dir, NEWSDESK_FAILPOINT=failpoint, NEWSDESK_EMBED_BATCH_SIZE="4")
     assert result.code == -signal.SIGKILL, f"the failpoint {failpoint} was not reached: {result.stderr}"
 
 
@@ -80,7 +80,7 @@ def assert_stored_exactly_once(data_dir: Path, expected_ids: set[str]) -> dict:
 def test_killed_ingest_is_repaired_by_running_it_again(data_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "articles.jsonl"
     corpus(source, count=30, paragraphs=4)
-    ingest_killed(source, data_dir, "ingest-between-articles:5")
+    ingest_killed(source, data_dir, "ingest-between-batches:5")
     ingest_killed(source, data_dir, "store-between-upsert-and-delete:3")
     kill_from_outside(source, data_dir, delay=random.Random(7).uniform(0.0, 1.0))
     final = run_cli("ingest", str(source), "--json", data_dir=data_dir)
@@ -91,7 +91,7 @@ def test_killed_ingest_is_repaired_by_running_it_again(data_dir: Path, tmp_path:
 
     corpus(source, count=30, paragraphs=2)  # every article changes and loses chunks: leftovers must go
     ingest_killed(source, data_dir, "store-between-upsert-and-delete:2")  # new chunks written, old ones not yet gone
-    ingest_killed(source, data_dir, "ingest-between-articles:4")
+    ingest_killed(source, data_dir, "ingest-between-batches:4")
     final = run_cli("ingest", str(source), "--json", data_dir=data_dir)
     assert final.code == 0, final.stderr
     done = final.json()

@@ -74,7 +74,7 @@ def test_a_ray_ingest_stores_what_a_local_one_does(ray_cluster: str, chroma_serv
     data = tmp_path / "data"
     env = {"NEWSDESK_CHROMA_URL": chroma_server, "NEWSDESK_EMBED_BATCH_SIZE": "8"}
     killed = run_cli("ingest", str(source), "--ray", ray_cluster, data_dir=data, NEWSDESK_COLLECTION=remote,
-                     NEWSDESK_FAILPOINT="ingest-between-articles:4", **env)
+                     NEWSDESK_FAILPOINT="ingest-between-batches:2", **env)
     assert killed.code == -signal.SIGKILL, killed.stderr  # the driver died after storing some articles
     result = run_cli("ingest", str(source), "--ray", ray_cluster, "--json", data_dir=data, NEWSDESK_COLLECTION=remote,
                      **env)
