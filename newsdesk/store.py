@@ -103,11 +103,13 @@ def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
 class ArticleStore:
     """Chunks with their article metadata; a chunk's article is current when every chunk carries its hash."""
 
-    def __init__(self, collection: Any, sentences: Any | None, location: str, folder: Path | None = None) -> None:
+    def __init__(self, collection: Any, sentences: Any | None, location: str, folder: Path | None,
+                 max_batch: int) -> None:
         self._collection = collection
         self._sentences = sentences  # each chunk's sentences, embedded alone (see ``write_articles``); None: beside
         self.location = location
         self._folder = folder  # the embedded store's files; None for a server
+        self._max_batch = max_batch  # the most records Chroma takes in one write (its client says)
 
     def write_mark(self) -> tuple[tuple[str, int, int], ...] | None:
         """A mark that changes whenever the embedded store is written (its files' names, sizes and times: a few
@@ -218,9 +220,9 @@ class ArticleStore:
                 texts.append(chunk.text)
                 vectors.append(embedding)
                 metadatas.append(self._chunk_meta(chunk, article, sentences))
-        self._collection.upsert(
-            ids=ids, documents=texts, embeddings=np.asarray(vectors, dtype=np.float32), metadatas=metadatas
-        )
+        for part in self._slices(len(ids)):
+            self._collection.upsert(ids=ids[part], documents=texts[part],
+                                    embeddings=np.asarray(vectors[part], dtype=np.float32), metadatas=metadatas[part])
         failpoints.reach("store-between-upsert-and-delete")
         leftovers = [{"$and": [{"article_id": a.chunks[0].article_id}, {"chunk_index": {"$gte": len(a.chunks)}}]}
                      for a in articles]
@@ -265,10 +267,15 @@ class ArticleStore:
                     if article.published_ts is not None:
                         meta["published_ts"] = article.published_ts
                     sentence_metas.append(meta)
-        if sentence_ids:
-            self._sentences.add(
-                ids=sentence_ids, embeddings=np.asarray(sentence_vectors, dtype=np.float32), metadatas=sentence_metas
-            )
+        for part in self._slices(len(sentence_ids)):
+            self._sentences.add(ids=sentence_ids[part], embeddings=np.asarray(sentence_vectors[part], dtype=np.float32),
+                                metadatas=sentence_metas[part])
+
+    def _slices(self, records: int) -> list[slice]:
+        """Writes of at most Chroma's batch size (5,461 embedded): a large embedding batch brings ~9 sentences a
+        chunk. A run killed between two of them leaves its articles incomplete or mixed, which
+        ``article_versions`` reports as not stored."""
+        return [slice(start, start + self._max_batch) for start in range(0, records, self._max_batch)]
 
     def remove_article(self, article_id: str) -> int:
         got = self._collection.get(where={"article_id": article_id}, include=[])
@@ -439,5 +446,6 @@ def open_store(settings: Settings) -> ArticleStore:
                     "new store (another collection or data_dir, ingested again)", location,
                     "beside their chunks" if stored == BESIDE else "in a collection of their own",
                     str(settings.sentence_search).lower())
-    return ArticleStore(collection, sentences, location, None if settings.chroma_url else settings.chroma_path)
+    return ArticleStore(collection, sentences, location, None if settings.chroma_url else settings.chroma_path,
+                        client.get_max_batch_size())
 

@@ -17,7 +17,7 @@ from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.keyword_index import KeywordIndex, _tokenized, tokenize
 from newsdesk.sentences import split_sentences
 from newsdesk.settings import load_settings
-from newsdesk.store import ArticleStore, open_store
+from newsdesk.store import ArticleStore, ArticleToStore, open_store
 from newsdesk.qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from newsdesk.qa.reorder import (
     FEATURES, PERIOD_BONUS, TREE_PARTS, WEIGHTS, Trees, features, relevance, shipped_trees,
@@ -97,6 +97,19 @@ def test_each_chunks_sentences_are_stored_with_it_and_go_with_its_article(small_
     reader.ensure_current(store)
     assert reader.sentence_vectors(["bridge#0"]) == {} and store.sentence_count() == count - 1
     assert sum(len(v) for v in reader.sentence_vectors([c.chunk_id for c in store.all_chunks()]).values()) == count - 1
+
+
+def test_a_write_larger_than_chromas_batch_limit_is_stored_whole(tmp_path: Path) -> None:
+    """A large embedding batch brings about nine sentences a chunk: 620 chunks of 9 are past embedded Chroma's
+    5,461 records a write, and are stored all the same, every article complete."""
+    store = open_store(load_settings({"data_dir": tmp_path / "data", "sentence_search": True}, environ={}))
+    rng = np.random.default_rng(0)
+    articles = [ArticleToStore([Chunk(f"a{n}", i, f"Text {n} {i}.", f"T{n}", "S", "2023-01-01", "") for i in range(4)],
+                               rng.random((4, 384)), f"h{n}", None, rng.random((4, 9, 384)))
+                for n in range(155)]
+    store.write_articles(articles)
+    assert store.count() == 620 and store.sentence_count() == 620 * 9 > 5461
+    assert store.article_versions() == {f"a{n}": f"h{n}" for n in range(155)}
 
 
 @pytest.mark.parametrize("small_store", [False], ids=["beside-chunks"], indirect=True)
