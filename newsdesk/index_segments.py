@@ -23,7 +23,7 @@ import numpy as np
 from newsdesk.articles import article_of
 
 MANIFEST = "index.json"
-FORMAT = 2
+FORMAT = 3  # 3: each chunk's story id in the segment's chunks.json
 SEGMENTS = "segments"
 _META = "chunks.json"
 # arrays of a segment; "starts" arrays have one entry more than the rows they delimit
@@ -46,6 +46,7 @@ class Segment:
     ids: list[str]
     sources: list[str]
     published_ts: list[int | None]
+    story_ids: list[str]  # the story each chunk's article belongs to (``Chunk.story_id``; "": none recorded)
     replaces: list[str]  # article ids whose rows in earlier segments this segment supersedes
     words: list[str]  # the vocabulary words this segment added, in column order
     arrays: dict[str, Any]  # numpy arrays; a merge's sentence vectors are ``GatheredRows`` until written
@@ -99,7 +100,7 @@ def write_segment(folder: Path, segment: Segment) -> None:
         value = segment.arrays[name]
         value.save(staging / f"{name}.npy") if isinstance(value, GatheredRows) else np.save(staging / f"{name}.npy", value)
     meta = {"ids": segment.ids, "sources": segment.sources, "published_ts": segment.published_ts,
-            "replaces": segment.replaces, "words": segment.words}
+            "story_ids": segment.story_ids, "replaces": segment.replaces, "words": segment.words}
     (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
     staging.rename(target)
 
@@ -108,7 +109,8 @@ def read_segment(folder: Path, name: str) -> Segment:
     path = folder / SEGMENTS / name
     meta = json.loads((path / _META).read_text(encoding="utf-8"))
     arrays = {n: np.load(path / f"{n}.npy", mmap_mode="r" if n in _MAPPED else None) for n in _ARRAYS}
-    return Segment(name, meta["ids"], meta["sources"], meta["published_ts"], meta["replaces"], meta["words"], arrays)
+    return Segment(name, meta["ids"], meta["sources"], meta["published_ts"], meta["story_ids"], meta["replaces"],
+                   meta["words"], arrays)
 
 
 def read_manifest(folder: Path) -> list[str] | None:
@@ -156,7 +158,7 @@ def merged(segments: Sequence[Segment], name: str) -> Segment:
     """The live rows of all segments as one segment, in segment order, with the whole vocabulary kept (columns do
     not move, so nothing is renumbered)."""
     live = live_rows(segments)
-    parts: dict[str, list[Any]] = {key: [] for key in ("ids", "sources", "published_ts")}
+    parts: dict[str, list[Any]] = {key: [] for key in ("ids", "sources", "published_ts", "story_ids")}
     arrays: dict[str, list[Any]] = {key: [] for key in _ARRAYS}
     for segment, rows in zip(segments, live):
         for key in parts:
@@ -165,7 +167,7 @@ def merged(segments: Sequence[Segment], name: str) -> Segment:
         for key, value in _taken_rows(segment, rows).items():
             arrays[key].append(value)
     joined = {key: _joined(key, values) for key, values in arrays.items()}
-    return Segment(name, parts["ids"], parts["sources"], parts["published_ts"], [],
+    return Segment(name, parts["ids"], parts["sources"], parts["published_ts"], parts["story_ids"], [],
                    [w for s in segments for w in s.words], joined)
 
 

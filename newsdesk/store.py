@@ -182,20 +182,6 @@ class ArticleStore:
         return [(_chunk_from(text, meta), np.asarray(vector, dtype=np.float32))
                 for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])]
 
-    def stories(self, story_ids: Sequence[str]) -> dict[str, list[StoredArticle]]:
-        """The stored articles of each of these stories."""
-        if not story_ids:
-            return {}
-        got = self._collection.get(
-            where={"$and": [{"story_id": {"$in": list(story_ids)}}, {"chunk_index": 0}]}, include=["metadatas"]
-        )
-        found: dict[str, list[StoredArticle]] = {}
-        for meta in got["metadatas"] or []:
-            c = _chunk_from("", meta)
-            found.setdefault(c.story_id, []).append(
-                StoredArticle(c.article_id, c.title, c.source, c.published_at, c.url, int(meta.get("chunk_count", 0))))
-        return found
-
     def write_articles(self, articles: Sequence[ArticleToStore]) -> None:
         """Store articles' chunks, replacing any older version of each (upsert, then drop leftover chunks), and
         the vectors of each chunk's sentences (``split_sentences`` of its text, in order): a news fact is one

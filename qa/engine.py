@@ -117,12 +117,12 @@ class Newsdesk:
         return self._with_other_outlets(passages)
 
     def _with_other_outlets(self, passages: list[Passage]) -> list[Passage]:
-        """Each passage with the other outlets that ran a copy of its story (one read for all of them)."""
-        stories = self.store.stories(sorted({p.chunk.story_id for p in passages if p.chunk.story_id}))
+        """Each passage with the other outlets that ran a copy of its story, as the keyword index knows them."""
+        stories = self.keyword_index.stories({p.chunk.story_id for p in passages if p.chunk.story_id})
         found = []
         for p in passages:
-            copies = stories.get(p.chunk.story_id, [])
-            others = sorted({a.source for a in copies if a.article_id != p.chunk.article_id} - {p.chunk.source, ""})
+            copies = stories.get(p.chunk.story_id, {})
+            others = sorted({s for a, s in copies.items() if a != p.chunk.article_id} - {p.chunk.source, ""})
             found.append(replace(p, also_reported_by=tuple(others)) if others else p)
         return found
 

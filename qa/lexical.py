@@ -42,10 +42,13 @@ def content_words(text: str) -> set[str]:
 
 def support(sentence: str, passage_text: str) -> float:
     """Share of the sentence's content words that the passage contains (1.0: every name, number, term)."""
-    claim = content_words(sentence)
-    if not claim:
-        return 0.0
-    return len(claim & content_words(passage_text)) / len(claim)
+    return share_held(content_words(sentence), content_words(passage_text))
+
+
+def share_held(claim: set[str], passage: set[str]) -> float:
+    """``support`` on content words already found: a caller comparing each text with many others finds each
+    text's words once."""
+    return len(claim & passage) / len(claim) if claim else 0.0
 
 
 def specifics(text: str) -> set[str]:

@@ -21,7 +21,7 @@ from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
 from newsdesk.keyword_index import KeywordIndex, QueryScores
 from newsdesk.store import ArticleStore
-from newsdesk.qa.lexical import support
+from newsdesk.qa.lexical import content_words, share_held
 from newsdesk.qa.query_analysis import named_periods, named_sources, question_parts, source_aliases
 from newsdesk.qa.reorder import Question, Trees, by_trees, features, reorder
 
@@ -114,12 +114,17 @@ def one_copy_each(ranked: list[Chunk], named: list[set[str]]) -> list[Chunk]:
     one copy with the other outlets named (``Passage.also_reported_by``) and the places go to other facts. A chunk
     from a source the question names is kept: "How did CNN and Fox report it?" wants both."""
     kept: list[Chunk] = []
+    words: dict[str, set[str]] = {}  # chunk id -> its content words, found once (wire copies make many pairs)
+
+    def words_of(chunk: Chunk) -> set[str]:
+        if chunk.chunk_id not in words:
+            words[chunk.chunk_id] = content_words(chunk.text)
+        return words[chunk.chunk_id]
+
     for chunk in ranked:
-        repeats = any(
-            k.story == chunk.story and k.article_id != chunk.article_id and support(chunk.text, k.text) >= SAME_TEXT
-            for k in kept
-        )
-        if chunk.story_id and repeats and not any(chunk.source in group for group in named):
+        may_drop = chunk.story_id and not any(chunk.source in group for group in named)
+        if may_drop and any(k.story == chunk.story and k.article_id != chunk.article_id
+                            and share_held(words_of(chunk), words_of(k)) >= SAME_TEXT for k in kept):
             continue
         kept.append(chunk)
     return kept

@@ -85,6 +85,8 @@ def _assert_same_index(one: KeywordIndex, other: KeywordIndex, chunk_ids: list[s
     mine, theirs = one.sentence_vectors(chunk_ids), other.sentence_vectors(chunk_ids)
     assert sorted(mine) == sorted(theirs) and all(np.array_equal(mine[i], theirs[i]) for i in mine)
     assert one.sources() == other.sources()
+    stories = {i.split("#")[0] for i in chunk_ids} | {"quay"}  # each article is a story of its own here
+    assert one.stories(stories) == other.stories(stories)
     assert one.mentions("Kilbrannan") == other.mentions("Kilbrannan")
 
 
@@ -102,6 +104,8 @@ def test_an_index_updated_by_each_ingest_ranks_exactly_as_one_rebuilt_from_the_s
     assert not reader.search("ribbon mayor", 3)  # the bridge's old text is gone
     assert not any(i.startswith("quay#") for i, _ in reader.search("quay masons", 5))  # removed
     assert reader.mentions("Kilbrannan") and not reader.mentions("ribbon")
+    assert reader.stories(["bridge", "school", "quay"]) == {"bridge": {"bridge": "Valley Gazette"},
+                                                           "school": {"school": "Dunmore Herald"}}  # quay: removed
 
 
 def test_segments_are_merged_once_many_and_the_merge_changes_no_result(

@@ -74,9 +74,10 @@ def test_copies_are_stored_as_one_story_and_answers_read_one_copy_naming_the_oth
     feed, desk, report = stored_copies(tmp_path)
     settings, store, embed = desk.settings, desk.store, desk.embed_model
     assert report.articles_added == 4 and report.articles_repeating_a_story == 2
-    story = store.stories(["wire-coast", "own"])
-    assert sorted(a.source for a in story["wire-coast"]) == ["Coast Times", "Isle Post", "Valley Gazette"]
-    assert [a.article_id for a in story["own"]] == ["own"]
+    desk.keyword_index.ensure_current(store)
+    story = desk.keyword_index.stories(["wire-coast", "own"])
+    assert sorted(story["wire-coast"].values()) == ["Coast Times", "Isle Post", "Valley Gazette"]
+    assert story["own"] == {"own": "Island Herald"}
     again = Ingestor.for_settings(settings, store, embed).ingest(read_sources([str(feed)]))
     assert again.articles_unchanged == 4 and again.articles_repeating_a_story == 0
 
