@@ -6,9 +6,9 @@ Each chunk is indexed with its title and source, stemmed (Snowball), English sto
 bm25s scores it (Lucene's BM25, k1 1.5, b 0.75): the weights are computed when the segments are read, over the
 live chunks, so an index updated article by article scores and ranks exactly as one rebuilt from the store.
 
-Beside it, a copy of every chunk's sentence vectors (``ArticleStore.write_articles``) as float16 read through a
-memory map: the reorder reads the sentences of ~50 candidates a question, which Chroma hands out at ~55 µs a
-vector (~28 ms a question by id) and this copy in well under a millisecond.
+Beside it, a copy of every chunk's sentence vectors (``ArticleStore.write_articles``) as float16, read by rows
+from disk (``RowFile``): the reorder reads the sentences of ~50 candidates a question, which Chroma hands out at
+~55 µs a vector (~28 ms a question by id) and this copy in about a millisecond.
 """
 
 from __future__ import annotations
