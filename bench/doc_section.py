@@ -23,15 +23,19 @@ def _git(*args: str) -> str:
         return ""
 
 
-def provenance() -> str:
-    """Where figures come from: today's date, the commit (marked when the tree held other changes) and the command."""
+def current_commit() -> str:
+    """HEAD's short hash, marked when the tree holds other changes than the benchmarks document."""
     commit = _git("rev-parse", "--short", "HEAD") or "unknown commit"
     changed = [line for line in _git("status", "--porcelain").splitlines() if not line.endswith(DOC.name)]
+    return f"{commit}{' with uncommitted changes' if changed else ''}"
+
+
+def provenance() -> str:
+    """Where figures come from: today's date, the commit (marked when the tree held other changes) and the command."""
     script = Path(sys.argv[0]).resolve()
     shown = script.relative_to(REPO).as_posix() if script.is_relative_to(REPO) else sys.argv[0]
     command = shlex.join([".venv/bin/python", shown, *sys.argv[1:]])
-    return (f"Measured {datetime.date.today().isoformat()} at {commit}{' with uncommitted changes' if changed else ''}"
-            f" by `{command}`.")
+    return f"Measured {datetime.date.today().isoformat()} at {current_commit()} by `{command}`."
 
 
 class Report:

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 import newsdesk  # noqa: F401  (sets the offline environment)
-from doc_section import REPO, Report
+from doc_section import REPO, Report, current_commit
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.eval.corpus import store_for_articles
 from newsdesk.eval.metrics import percentile
@@ -166,6 +166,7 @@ def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> 
                 figures["build_server_rss_mb"] = server.peak_rss_mb()
         else:
             figures = step("build", args, size, mode, None)
+        figures["built_at"] = current_commit()
         record.write_text(json.dumps(figures))
     print(f"measuring {mode} store of {figures['chunks']:,} chunks…", flush=True)
     if server:
@@ -253,6 +254,11 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
           + (f" + {f['serving_server_rss_mb']:,.0f}" if "serving_server_rss_mb" in f else "") + " MB",
           f"{f['disk_mb']:,.0f} MB"]
          for f in sorted(results, key=lambda f: (f["chunks"], f["mode"]))])
+    built = sorted({f.get("built_at", "an unrecorded commit") for f in results})
+    section.say()
+    section.say(f"The write, index and build columns come from building each store, at {' and '.join(built)}; a store "
+                "built once is reused (delete its folder under the data dir's `bench-scale/` to build it again), "
+                "the other columns are measured on every run.")
     for line in skipped:
         section.say()
         section.say(line)
