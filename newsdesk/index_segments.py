@@ -36,6 +36,7 @@ _ARRAYS = (
     "sentence_word_chunk_starts",  # chunk row i's sentences, as rows of sentence_word_starts
 )
 _BY_ROWS = frozenset({"sentences", "sentence_words"})  # the large ones, read a few rows at a time (``RowFile``)
+READ_GAP = 64  # rows between two rows asked for that are read (and dropped) rather than read apart
 GATHER_ROWS = 65536  # rows copied at a time when a merge writes gathered rows (48 MB of sentence vectors)
 
 
@@ -84,17 +85,24 @@ class RowFile:
         return self.shape[0]
 
     def __getitem__(self, index: slice | Sequence[int] | np.ndarray) -> np.ndarray:
-        """Rows ``start:stop``, or the rows listed (each run of consecutive rows read at once)."""
+        """Rows ``start:stop``, or the rows listed, in the order listed."""
         if isinstance(index, slice):
             start, stop, step = index.indices(self.shape[0])
             if step != 1:
                 raise IndexError("RowFile reads consecutive rows only")
             return self._rows(start, stop)
         rows = np.asarray(index, dtype=np.int64)
-        if not len(rows):
-            return np.zeros((0, *self.shape[1:]), dtype=self.dtype)
-        runs = np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1)
-        return np.concatenate([self._rows(int(run[0]), int(run[-1]) + 1) for run in runs])
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        # one read per cluster of rows: a new one past a gap of READ_GAP rows, or at a multiple of GATHER_ROWS, so a
+        # read never holds more than GATHER_ROWS rows (a rebuild asks for millions of rows at once)
+        bounds = np.flatnonzero((np.diff(ordered) > READ_GAP) | (np.diff(ordered // GATHER_ROWS) != 0)) + 1
+        bounds = np.concatenate([[0], bounds, [len(ordered)]]) if len(ordered) else np.zeros(1, dtype=np.int64)
+        out = np.empty((len(rows), *self.shape[1:]), dtype=self.dtype)
+        for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            first = int(ordered[begin])
+            out[order[begin:end]] = self._rows(first, int(ordered[end - 1]) + 1)[ordered[begin:end] - first]
+        return out
 
     def _rows(self, start: int, stop: int) -> np.ndarray:
         wanted = max(stop - start, 0) * self._row_bytes

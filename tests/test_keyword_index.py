@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import newsdesk.index_segments
 import newsdesk.ingest.pipeline
 import newsdesk.keyword_index
 from newsdesk.embedding import MiniLMEmbedding
@@ -189,9 +190,10 @@ def test_a_long_ingest_indexes_as_it_goes(tmp_path: Path, monkeypatch: pytest.Mo
     _assert_same_index(reader, whole, [c.chunk_id for c in store.all_chunks()])
 
 
-def test_segment_files_read_by_rows_give_the_saved_rows(tmp_path: Path) -> None:
+def test_segment_files_read_by_rows_give_the_saved_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The large segment arrays are read with pread, not mapped: any rows asked for, in any order, and a merge's
     gathered rows written from them, equal the saved array's; the file stays readable once deleted."""
+    monkeypatch.setattr(newsdesk.index_segments, "GATHER_ROWS", 100)  # reads and merge pieces cut every 100 rows
     rng = np.random.default_rng(3)
     vectors, words = rng.standard_normal((1000, 384)).astype(np.float16), rng.integers(0, 9999, 5000, dtype=np.int32)
     np.save(tmp_path / "vectors.npy", vectors)
@@ -202,6 +204,8 @@ def test_segment_files_read_by_rows_give_the_saved_rows(tmp_path: Path) -> None:
     assert np.array_equal(rows[picked], vectors[picked]) and np.array_equal(flat[picked], words[picked])
     assert np.array_equal(rows[10:20], vectors[10:20]) and rows[20:10].shape == (0, 384)
     assert np.array_equal(rows[np.array([], dtype=np.int64)], vectors[:0])
+    shuffled = rng.permutation(1000)  # every row, in no order: reads of neighbouring rows, cut every 100
+    assert np.array_equal(rows[shuffled], vectors[shuffled]) and np.array_equal(flat[shuffled], words[shuffled])
     (tmp_path / "vectors.npy").unlink()
     GatheredRows([(rows, np.arange(990, 1000)), (vectors, np.array([1, 0]))], 384, np.float16).save(tmp_path / "m.npy")
     assert np.array_equal(np.load(tmp_path / "m.npy"), np.concatenate([vectors[990:], vectors[[1, 0]]]))
