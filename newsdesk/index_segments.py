@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
