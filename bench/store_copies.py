@@ -65,12 +65,14 @@ def copies_of(corpus: list[ArticleVectors], copy: int, noise: float = 0.0, seed:
 
 def write(target: ArticleStore, articles: Iterator[ArticleVectors], label: str, batch_chunks: int = 64) -> int:
     """Store the articles as an ingest does, a batch of at least ``batch_chunks`` chunks at a time (the ingest's
-    default embedding batch); returns how many chunks were written."""
+    default embedding batch); returns how many chunks were written. A copy is a new article, or the same one chunk
+    for chunk after an interrupted build, so none can leave older chunks behind: as the ingest of a new article,
+    no leftovers are looked for."""
     written = 0
     batch: list[ArticleToStore] = []
     for article in articles:
         batch.append(ArticleToStore(article.chunks, article.vectors, label, article.chunks[0].published_ts,
-                                    article.sentences))
+                                    article.sentences, may_be_stored=False))
         written += len(article.chunks)
         if sum(len(a.chunks) for a in batch) >= batch_chunks:
             target.write_articles(batch)

@@ -175,7 +175,7 @@ class Ingestor:
             batch.append(ArticleToStore(
                 [replace(c, story_id=story) for c in item.chunks], vectors[offset : offset + count],
                 self._version(item.article), item.article.published_ts, sentence_vectors[offset : offset + count],
-                values,
+                values, may_be_stored=item.existed,
             ))
             offset += count
         self.store.write_articles(batch)

@@ -83,6 +83,9 @@ class ArticleToStore:
     published_ts: int | None
     sentence_embeddings: Sequence[Sequence[Sequence[float]]]  # each chunk's, one a sentence
     signature: str = ""  # near-duplicate signature (``ingest.near_duplicates``)
+    # False where the store holds no chunk of this article (the ingest read its versions first): no older chunk
+    # can be left over, so none is looked for (a delete costs ~100 ms at 100k chunks whatever it matches).
+    may_be_stored: bool = True
 
 
 def _chunk_from(text: str, meta: dict[str, Any]) -> Chunk:
@@ -183,11 +186,11 @@ class ArticleStore:
                 for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])]
 
     def write_articles(self, articles: Sequence[ArticleToStore]) -> None:
-        """Store articles' chunks, replacing any older version of each (upsert, then drop leftover chunks), and
-        the vectors of each chunk's sentences (``split_sentences`` of its text, in order): a news fact is one
-        sentence, which a question's clause finds more surely than the 256-piece chunk around it. A batch of
-        articles is a few Chroma calls, not a few per article: each call costs ~40 ms embedded whatever it holds
-        (7 chunks a call: 10 ms a chunk; 200: 1.9 ms).
+        """Store articles' chunks, replacing any older version of each (upsert, then drop leftover chunks of those
+        that ``may_be_stored``), and the vectors of each chunk's sentences (``split_sentences`` of its text, in
+        order): a news fact is one sentence, which a question's clause finds more surely than the 256-piece chunk
+        around it. A batch of articles is a few Chroma calls, not a few per article: each call costs ~40 ms
+        embedded whatever it holds (7 chunks a call: 10 ms a chunk; 200: 1.9 ms).
 
         The sentences are written first, or with their chunk where the store keeps them beside it (no collection
         of their own to hold in memory): the chunks' content hash is what marks an article as stored, so a run
@@ -211,8 +214,9 @@ class ArticleStore:
                                     embeddings=np.asarray(vectors[part], dtype=np.float32), metadatas=metadatas[part])
         failpoints.reach("store-between-upsert-and-delete")
         leftovers = [{"$and": [{"article_id": a.chunks[0].article_id}, {"chunk_index": {"$gte": len(a.chunks)}}]}
-                     for a in articles]
-        self._collection.delete(where=leftovers[0] if len(leftovers) == 1 else {"$or": leftovers})
+                     for a in articles if a.may_be_stored]
+        if leftovers:
+            self._collection.delete(where=leftovers[0] if len(leftovers) == 1 else {"$or": leftovers})
 
     def _chunk_meta(self, chunk: Chunk, article: ArticleToStore, sentences: Sequence[Sequence[float]]
                     ) -> dict[str, Any]:
@@ -240,8 +244,9 @@ class ArticleStore:
         return meta
 
     def _write_sentences(self, articles: Sequence[ArticleToStore]) -> None:
-        article_ids = [a.chunks[0].article_id for a in articles]
-        self._sentences.delete(where={"article_id": {"$in": article_ids}})
+        article_ids = [a.chunks[0].article_id for a in articles if a.may_be_stored]
+        if article_ids:
+            self._sentences.delete(where={"article_id": {"$in": article_ids}})
         sentence_ids, sentence_vectors, sentence_metas = [], [], []
         for article in articles:
             for chunk, vectors in zip(article.chunks, article.sentence_embeddings, strict=True):
