@@ -101,6 +101,16 @@ class Ingestor:
     def ingest(
         self, items: Iterable[Article | Problem], on_progress: Callable[[IngestReport], None] | None = None
     ) -> IngestReport:
+        """Store the articles and index them, a batch at a time; readers meanwhile keep the index they hold
+        (``KeywordIndex.ingesting``) until the next update of it is saved."""
+        if self.keyword_index is None:
+            return self._ingest(items, on_progress)
+        with self.keyword_index.ingesting():
+            return self._ingest(items, on_progress)
+
+    def _ingest(
+        self, items: Iterable[Article | Problem], on_progress: Callable[[IngestReport], None] | None
+    ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
         seen: dict[str, str] = {}

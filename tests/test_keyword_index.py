@@ -209,3 +209,34 @@ def test_segment_files_read_by_rows_give_the_saved_rows(tmp_path: Path, monkeypa
     (tmp_path / "vectors.npy").unlink()
     GatheredRows([(rows, np.arange(990, 1000)), (vectors, np.array([1, 0]))], 384, np.float16).save(tmp_path / "m.npy")
     assert np.array_equal(np.load(tmp_path / "m.npy"), np.concatenate([vectors[990:], vectors[[1, 0]]]))
+
+
+def test_a_reader_keeps_its_index_while_an_ingest_runs_and_rebuilds_once_the_ingest_died(tmp_path: Path) -> None:
+    """Mid-ingest the store holds chunks the ingest has written and not yet indexed: a reader keeps reading the
+    saved index instead of rebuilding it from the store (47 s at 100k chunks, after every write batch). An ingest
+    killed before indexing them leaves them to the next reader, which then rebuilds and finds them."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    ingestor = Ingestor(store, MiniLMEmbedding(1), 200, 30, KeywordIndex(settings.keyword_index_path))
+    ingestor.ingest(read_sources([_feed(tmp_path, "first", FIRST)]))
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    saved = read_manifest(settings.keyword_index_path)
+    indexed = store.count()
+    seen = []
+
+    def arriving():  # type: ignore[no-untyped-def]
+        yield from read_sources([_feed(tmp_path, "second", SECOND[:1])])
+        reader.ensure_current(store)  # "quay" is written (a batch of one chunk), its index update not due yet
+        seen.append((store.count(), reader.search("quay masons", 3), read_manifest(settings.keyword_index_path)))
+        raise RuntimeError("ingest killed")
+
+    with pytest.raises(RuntimeError, match="ingest killed"):
+        ingestor.ingest(arriving())
+    assert seen == [(indexed + 1, [], saved)]  # not rebuilt: the saved index, without the chunk on its way
+    assert reader.search("harbour storm", 1)[0][0] == "storm#0"
+    reader.ensure_current(store)  # no ingest runs now, and the store holds a chunk the index does not
+    assert reader.search("quay masons", 1)[0][0] == "quay#0"
+    later = KeywordIndex(settings.keyword_index_path)
+    later.ensure_current(store)  # the rebuilt index was saved for every reader
+    assert later.search("quay masons", 1)[0][0] == "quay#0"
