@@ -490,9 +490,8 @@ class KeywordIndex:
     def ensure_current(self, store: ArticleStore) -> None:
         """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
         (e.g. a store filled by an older version, or by another machine through a Chroma server) and no ingest is
-        running here (``ingesting``), and reloading it
-        when another process saved a new one (a re-ingested article whose text changed but not its number of
-        chunks). The store is counted only when its files or the saved index changed since the last check
+        running here (``ingesting``), and reloading it when another process saved a new one (a re-ingested article
+        whose text changed but not its number of chunks). The store is counted only when its files or the saved index changed since the last check
         (``write_mark``): a count is a sixth of a question's retrieval time at 100k chunks."""
         mark = (store.write_mark(), self._saved_mark())
         if self._view is not _EMPTY and mark[0] is not None and mark == self._checked:
