@@ -12,6 +12,7 @@ import pytest
 import newsdesk.index_segments
 import newsdesk.ingest.pipeline
 import newsdesk.keyword_index
+import newsdesk.store
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.index_segments import SEGMENTS, GatheredRows, RowFile, read_manifest, read_segment
 from newsdesk.ingest.pipeline import Ingestor
@@ -240,3 +241,17 @@ def test_a_reader_keeps_its_index_while_an_ingest_runs_and_rebuilds_once_the_ing
     later = KeywordIndex(settings.keyword_index_path)
     later.ensure_current(store)  # the rebuilt index was saved for every reader
     assert later.search("quay masons", 1)[0][0] == "quay#0"
+
+
+def test_chunks_of_many_articles_are_read_a_group_at_a_time_in_the_order_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update reads the chunks of the articles it indexes with one Chroma filter a group of articles, not one an
+    article (each filter scans the store's metadata); grouped or not, the same chunks in the same order."""
+    settings, store, index = _updated_store(tmp_path)
+    monkeypatch.setattr(newsdesk.store, "ARTICLES_A_READ", 2)
+    asked = ["school", "gone", "storm", "bridge", "ferry"]
+    every = store.all_chunks()
+    expected = [c for a in asked for c in sorted((c for c in every if c.article_id == a), key=lambda c: c.index)]
+    got = store.chunks_of_articles(asked)
+    assert [c.chunk_id for c in got] == [c.chunk_id for c in expected] and len(got) == 4
+    assert [c.text for c in got] == [c.text for c in expected]
