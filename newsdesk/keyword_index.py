@@ -19,6 +19,7 @@ import logging
 import math
 import re
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -367,6 +368,7 @@ class KeywordIndex:
         self.folder = folder
         self._held = _EMPTY
         self._unviewed: tuple[list[Segment], list[np.ndarray] | None] | None = None  # segments whose view is not built
+        self._swapping = threading.Lock()
         self._loaded_from: tuple[int, int, int] | None = None  # the manifest it was read from or written as
         self._checked: tuple[Any, ...] | None = None  # the store's and the manifest's marks when last found current
 
@@ -488,16 +490,23 @@ class KeywordIndex:
     def _view(self) -> _View:
         """Built when first read: a process that only writes the index (an ingest) never computes the BM25 weights
         of every live chunk after its updates (2.2 s an update at 100k chunks, growing with the store)."""
-        if self._unviewed is not None:
-            self._held, self._unviewed = _View.of(*self._unviewed), None
-        return self._held
+        pending = self._unviewed
+        if pending is None:
+            return self._held
+        view = _View.of(*pending)
+        with self._swapping:  # reading threads may build it at once; a newer update's segments are kept
+            if self._unviewed is pending:
+                self._held, self._unviewed = view, None
+        return view
 
     @_view.setter
     def _view(self, view: _View) -> None:
-        self._held, self._unviewed = view, None
+        with self._swapping:
+            self._held, self._unviewed = view, None
 
     def _use(self, segments: list[Segment], live: list[np.ndarray] | None = None) -> None:
-        self._unviewed = (segments, live)
+        with self._swapping:
+            self._unviewed = (segments, live)
         self._loaded_from = self._saved_mark()
 
     def ensure_current(self, store: ArticleStore) -> None:

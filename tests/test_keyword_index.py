@@ -4,6 +4,7 @@ rebuilt from the store at once, with bm25s's scores."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -255,3 +256,16 @@ def test_chunks_of_many_articles_are_read_a_group_at_a_time_in_the_order_asked(
     got = store.chunks_of_articles(asked)
     assert [c.chunk_id for c in got] == [c.chunk_id for c in expected] and len(got) == 4
     assert [c.text for c in got] == [c.text for c in expected]
+
+
+def test_threads_reading_an_updated_index_at_once_all_see_the_update(tmp_path: Path) -> None:
+    """The writer's view of an update is built when first read; several threads reading it at once each get the
+    updated index, as a reader loading it from disk does."""
+    settings, store, index = _updated_store(tmp_path)
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    expected = [reader.search(q, 5) for q in QUESTIONS]
+    index.update(store, ["bridge"])  # a new segment: the writer's view is built anew when read
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        seen = list(pool.map(lambda _: [index.search(q, 5) for q in QUESTIONS], range(8)))
+    assert all(s == expected for s in seen)
