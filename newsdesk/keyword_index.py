@@ -375,29 +375,29 @@ class KeywordIndex:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """One writer at a time (two ingests at once must not both append to the same manifest)."""
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.folder.with_name(f".{self.folder.name}.lock"), "w") as lock:
+        with open(self._lock_file("lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
+
+    def _lock_file(self, kind: str) -> Path:
+        """A lock file beside the index folder (never inside it: a rebuild swaps the folder whole)."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        return self.folder.with_name(f".{self.folder.name}.{kind}")
 
     @contextmanager
     def ingesting(self) -> Iterator[None]:
         """Held by each running ingest (shared: ingests may run side by side). Until it ends, the store holds chunks
         it has written and will index itself, so a reader that finds the store ahead of the saved index keeps
         reading the saved one rather than rebuilding it (47 s at 100k chunks, again after every write batch)."""
-        self.folder.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._ingest_lock, "a") as lock:
+        with open(self._lock_file("ingesting"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_SH)
             yield
 
-    @property
-    def _ingest_lock(self) -> Path:
-        return self.folder.with_name(f".{self.folder.name}.ingesting")
-
     def _ingest_running(self) -> bool:
-        if not self._ingest_lock.exists():
+        path = self._lock_file("ingesting")
+        if not path.exists():
             return False
-        with open(self._ingest_lock, "a") as lock:
+        with open(path, "a") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -513,8 +513,9 @@ class KeywordIndex:
         """Load the saved index, rebuilding it if it is missing or holds a different number of chunks than the store
         (e.g. a store filled by an older version, or by another machine through a Chroma server) and no ingest is
         running here (``ingesting``), and reloading it when another process saved a new one (a re-ingested article
-        whose text changed but not its number of chunks). The store is counted only when its files or the saved index changed since the last check
-        (``write_mark``): a count is a sixth of a question's retrieval time at 100k chunks."""
+        whose text changed but not its number of chunks). The store is counted only when its files or the saved
+        index changed since the last check (``write_mark``): a count is a sixth of a question's retrieval time at
+        100k chunks."""
         mark = (store.write_mark(), self._saved_mark())
         if self._view is not _EMPTY and mark[0] is not None and mark == self._checked:
             return

@@ -262,10 +262,13 @@ def test_threads_reading_an_updated_index_at_once_all_see_the_update(tmp_path: P
     """The writer's view of an update is built when first read; several threads reading it at once each get the
     updated index, as a reader loading it from disk does."""
     settings, store, index = _updated_store(tmp_path)
+    before = [index.search(q, 5) for q in QUESTIONS]
+    store.remove_article("storm")
+    index.update(store, ["storm"])  # a new segment: the writer's view is built anew when read
     reader = KeywordIndex(settings.keyword_index_path)
     reader.ensure_current(store)
     expected = [reader.search(q, 5) for q in QUESTIONS]
-    index.update(store, ["bridge"])  # a new segment: the writer's view is built anew when read
+    assert expected != before
     with ThreadPoolExecutor(max_workers=4) as pool:
         seen = list(pool.map(lambda _: [index.search(q, 5) for q in QUESTIONS], range(8)))
     assert all(s == expected for s in seen)
