@@ -23,11 +23,16 @@ instead of in a collection of their own, and reports them in a section and plot 
 
 Each step runs in its own process, so each peak RSS is that step's. A size whose build would need more memory than
 the machine has (on the line through the two largest sizes measured in its mode) is not run, and the report says so.
+
+A run need not measure every size: the figures of each size and mode are kept in ``docs/scale.json`` (or
+``docs/scale-beside.json``) with the commit that measured them, and ``--write-docs`` reports them all, a size and
+mode measured again replacing its earlier figures, so one more size is an hour's work rather than a day's.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import resource
 import subprocess
@@ -176,8 +181,19 @@ def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> 
     else:
         figures |= step("measure", args, size, mode, None)
     figures["disk_mb"] = disk_mb(folder)
-    figures["mode"] = mode
+    figures |= {"mode": mode, "size": size, "measured": f"{datetime.date.today().isoformat()} at {current_commit()}"}
     return figures
+
+
+def figures_file(sentences: str) -> Path:
+    return REPO / "docs" / ("scale-beside.json" if sentences == "beside" else "scale.json")
+
+
+def with_earlier(path: Path, results: list[dict]) -> list[dict]:
+    """This run's figures and those of earlier runs for the sizes and modes it did not measure."""
+    earlier = json.loads(path.read_text()) if path.exists() else []
+    measured = {(f["mode"], f["size"]) for f in results}
+    return [f for f in earlier if (f["mode"], f["size"]) not in measured] + results
 
 
 def memory_mb() -> float:
@@ -259,6 +275,14 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
     section.say(f"The write, index and build columns come from building each store, at {' and '.join(built)}; a store "
                 "built once is reused (delete its folder under the data dir's `bench-scale/` to build it again), "
                 "the other columns are measured on every run.")
+    runs: dict[str, list[str]] = {}
+    for f in sorted(results, key=lambda f: (f["chunks"], f["mode"])):
+        runs.setdefault(f["measured"], []).append(f"{f['chunks']:,} {f['mode']}")
+    if len(runs) > 1:
+        section.say()
+        section.say("Rows from more than one run (their figures kept in "
+                    f"`docs/{figures_file(args.sentences).name}`): "
+                    + "; ".join(f"{', '.join(rows)} measured {when}" for when, rows in runs.items()) + ".")
     for line in skipped:
         section.say()
         section.say(line)
@@ -278,7 +302,8 @@ def main() -> None:
                         help="where the stores keep sentence vectors: a collection of their own (searched by "
                              "sentence_expansion) or beside their chunks (sentence_search = false)")
     parser.add_argument("--questions", type=int, default=100, help="dev questions retrieved at each size")
-    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/benchmarks.md")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the figures into docs/benchmarks.md and keep them in docs/scale*.json")
     parser.add_argument("--step", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
@@ -292,12 +317,13 @@ def main() -> None:
         return
 
     corpus_store(base)  # ingested here the first time, not in a step
+    figures_path = figures_file(args.sentences)
     results: list[dict] = []
     skipped: list[str] = []
     available = memory_mb()
     for size in sorted(int(s) for s in args.sizes.split(",")):
         for mode in args.modes.split(","):
-            need = predicted_build_mb(results, mode, size)
+            need = predicted_build_mb(with_earlier(figures_path, results), mode, size)
             if need is not None and need > 0.8 * available:
                 skipped.append(f"**{size:,} chunks, {mode}: not run.** Building it would hold about {need / 1024:,.0f} GB "
                                f"(the {mode} builds measured, extended along the line through "
@@ -307,6 +333,9 @@ def main() -> None:
                 continue
             results.append(run_size(args, base, size, mode))
             print(json.dumps(results[-1]), flush=True)
+    results = with_earlier(figures_path, results)
+    if args.write_docs:
+        figures_path.write_text(json.dumps(results, indent=1) + "\n")
     report(args, results, skipped)
 
 
