@@ -124,18 +124,34 @@ class ArticleStore:
         with os.scandir(self._folder) as entries:
             return tuple(sorted((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries if e.is_file()))
 
-    def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
-        """The whole collection (or what ``where`` selects), read a page at a time: one get() of everything fails
-        past ~30k chunks in embedded Chroma ("too many SQL variables")."""
-        pages: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    def _pages(self, include: list[str], where: dict[str, Any] | None = None) -> Iterator[dict[str, list[Any]]]:
+        """The whole collection (or what ``where`` selects), a page at a time: one get() of everything fails past
+        ~30k chunks in embedded Chroma ("too many SQL variables"). Sentence vectors kept beside their chunks are
+        dropped from the metadata read: at 10^6 chunks they are ~9 GB of base64, and only ``sentence_pages`` and
+        ``sentences_by_id`` use them."""
         offset = 0
         while True:
             got = self._collection.get(where=where, include=include, limit=PAGE, offset=offset)
-            for key in pages:
-                pages[key].extend(got[key] if got[key] is not None else [])
-            if len(got["ids"]) < PAGE:
-                return pages
+            page = {key: list(got[key]) if got[key] is not None else [] for key in ("ids", *include)}
+            for meta in page.get("metadatas", []):
+                meta.pop(VECTORS, None)
+            yield page
+            if len(page["ids"]) < PAGE:
+                return
             offset += PAGE
+
+    def _get_all(self, include: list[str], where: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+        """``_pages`` joined: for reads whose result is needed whole."""
+        pages: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        for page in self._pages(include, where):
+            for key in pages:
+                pages[key].extend(page[key])
+        return pages
+
+    def _all_metadata(self) -> Iterator[dict[str, Any]]:
+        """Every chunk's metadata (without sentence vectors), one at a time, never all held."""
+        for page in self._pages(["metadatas"]):
+            yield from page["metadatas"]
 
     def count(self) -> int:
         return int(self._collection.count())
@@ -148,21 +164,21 @@ class ArticleStore:
     def sentence_count(self) -> int:
         if self._sentences is not None:
             return int(self._sentences.count())
-        return sum(int(m.get("sentences", 0)) for m in self._get_all(["metadatas"])["metadatas"])
+        return sum(int(m.get("sentences", 0)) for m in self._all_metadata())
 
     def article_versions(self) -> dict[str, str | None]:
         """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
         killed half-way): one read of all chunk metadata, so re-ingesting a large unchanged corpus is fast."""
-        got = self._get_all(["metadatas"])
-        chunks: dict[str, list[dict[str, Any]]] = {}
-        for meta in got["metadatas"] or []:
-            chunks.setdefault(str(meta["article_id"]), []).append(meta)
-        versions: dict[str, str | None] = {}
-        for article_id, metas in chunks.items():
-            hashes = {m.get("content_hash") for m in metas}
-            complete = len(metas) == metas[0].get("chunk_count") and len(hashes) == 1
-            versions[article_id] = str(hashes.pop()) if complete else None
-        return versions
+        seen: dict[str, tuple[int, Any, set[Any]]] = {}  # article -> chunks counted, chunks expected, hashes
+        for meta in self._all_metadata():
+            article_id = str(meta["article_id"])
+            counted, expected, hashes = seen.get(article_id, (0, meta.get("chunk_count"), set()))
+            hashes.add(meta.get("content_hash"))
+            seen[article_id] = (counted + 1, expected, hashes)
+        return {
+            article_id: str(next(iter(hashes))) if counted == expected and len(hashes) == 1 else None
+            for article_id, (counted, expected, hashes) in seen.items()
+        }
 
     def article_signatures(self) -> dict[str, tuple[str, str]]:
         """Each stored article's story id and near-duplicate signature, as ``write_articles`` stored them (articles
@@ -392,10 +408,9 @@ class ArticleStore:
         return [c for a in wanted for c in sorted(by_article[a], key=lambda c: c.index)]
 
     def articles(self) -> list[StoredArticle]:
-        got = self._get_all(["metadatas"])
         by_id: dict[str, StoredArticle] = {}
         counts: dict[str, int] = {}
-        for meta in got["metadatas"] or []:
+        for meta in self._all_metadata():
             article_id = str(meta["article_id"])
             counts[article_id] = counts.get(article_id, 0) + 1
             if article_id not in by_id:

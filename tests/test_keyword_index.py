@@ -132,10 +132,13 @@ def test_segments_are_merged_once_many_and_the_merge_changes_no_result(
     assert all(np.array_equal(kept[i], rebuilt[i]) for i in ids)
 
 
-def test_scores_are_those_bm25s_gives(tmp_path: Path) -> None:
-    """The weights are computed when the segments are read, as bm25s computes them when it indexes."""
+@pytest.mark.parametrize("block", [newsdesk.keyword_index.WEIGHT_BLOCK, 7], ids=["one-block", "blocks-of-7"])
+def test_scores_are_those_bm25s_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """The weights are computed when the segments are read (a block of chunk-word pairs at a time), as bm25s
+    computes them when it indexes."""
     import bm25s
 
+    monkeypatch.setattr(newsdesk.keyword_index, "WEIGHT_BLOCK", block)
     settings, store, index = _updated_store(tmp_path)
     chunks = store.all_chunks()
     model = bm25s.BM25()

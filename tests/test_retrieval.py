@@ -112,6 +112,33 @@ def test_a_write_larger_than_chromas_batch_limit_is_stored_whole(tmp_path: Path)
     assert store.article_versions() == {f"a{n}": f"h{n}" for n in range(155)}
 
 
+
+def test_reading_the_whole_store_holds_one_page_of_sentence_vectors_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where sentence vectors are kept beside their chunks, what an ingest and the web chat read of every chunk
+    (versions, the article list, the sentence count) is read a page at a time without them: at 10^6 chunks they are
+    ~9 GB of base64, which one read of all the metadata held at once."""
+    import tracemalloc
+
+    import newsdesk.store
+
+    monkeypatch.setattr(newsdesk.store, "PAGE", 50)
+    store = open_store(load_settings({"data_dir": tmp_path / "data", "sentence_search": False}, environ={}))
+    rng = np.random.default_rng(0)
+    store.write_articles([
+        ArticleToStore([Chunk(f"a{n}", i, f"Text {n} {i}.", f"T{n}", "S", f"2023-01-{n % 28 + 1:02d}", "")
+                        for i in range(4)], rng.random((4, 384)), f"h{n}", None, rng.random((4, 9, 384)))
+        for n in range(155)])
+    tracemalloc.start()
+    versions, listed, sentences = store.article_versions(), store.articles(), store.sentence_count()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert versions == {f"a{n}": f"h{n}" for n in range(155)} and sentences == 620 * 9
+    assert sorted(a.article_id for a in listed) == sorted(versions) and {a.chunks for a in listed} == {4}
+    packed = 620 * 9 * 384 * 2 * 4 / 3  # every sentence vector, float16 in base64
+    assert peak < packed / 4
+
+
 def test_leftover_chunks_are_looked_for_only_where_an_older_version_may_be_stored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new article cannot leave older chunks behind, so its write deletes nothing (a delete costs ~100 ms at 100k
