@@ -24,9 +24,10 @@ def _git(*args: str) -> str:
 
 
 def current_commit() -> str:
-    """HEAD's short hash, marked when the tree holds other changes than the benchmarks document."""
+    """HEAD's short hash, marked when the tree holds changes outside ``docs/`` (where the bench scripts write their
+    figures and plots: they change nothing that runs)."""
     commit = _git("rev-parse", "--short", "HEAD") or "unknown commit"
-    changed = [line for line in _git("status", "--porcelain").splitlines() if not line.endswith(DOC.name)]
+    changed = [line for line in _git("status", "--porcelain").splitlines() if not line[3:].startswith("docs/")]
     return f"{commit}{' with uncommitted changes' if changed else ''}"
 
 

@@ -223,7 +223,7 @@ def plot(results: list[dict], path: Path) -> None:
 
     panels = [
         ("retrieval p95 (ms)", lambda f: f["p95_ms"]),
-        ("peak RSS serving, process + server (MB)", lambda f: f["serving_rss_mb"] + f.get("serving_server_rss_mb", 0)),
+        ("peak RSS serving, process + server (MiB)", lambda f: f["serving_rss_mb"] + f.get("serving_server_rss_mb", 0)),
         ("write + index build (s per 1,000 chunks)", lambda f: (f["write_s"] + f["index_s"]) / f["chunks"] * 1000),
         ("disk (MB)", lambda f: f["disk_mb"]),
     ]
@@ -262,12 +262,12 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
         [[f["mode"], f"{f['chunks']:,}", f"{f['sentences']:,}", f"{f['write_s'] / f['chunks'] * 1000:.2f}",
           f"{f['index_s']:.1f}",
           f"{f['build_rss_mb']:,.0f}" + (f" + {f['build_server_rss_mb']:,.0f}" if "build_server_rss_mb" in f else "")
-          + " MB",
+          + " MiB",
           f"{f['update_write_s']:.2f} / {f['update_index_s']:.2f} / {f['update_reload_s']:.2f}"
           + ("" if f["update_found"] else " (NOT found)"),
           f"{f['p50_ms']:.0f} / {f['p95_ms']:.0f} ms",
           f"{f['serving_rss_mb']:,.0f}"
-          + (f" + {f['serving_server_rss_mb']:,.0f}" if "serving_server_rss_mb" in f else "") + " MB",
+          + (f" + {f['serving_server_rss_mb']:,.0f}" if "serving_server_rss_mb" in f else "") + " MiB",
           f"{f['disk_mb']:,.0f} MB"]
          for f in sorted(results, key=lambda f: (f["chunks"], f["mode"]))])
     built = sorted({f.get("built_at", "an unrecorded commit") for f in results})
@@ -287,7 +287,8 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
         section.say()
         section.say(line)
     if results:
-        plot(results, plot_path)
+        if args.write_docs:
+            plot(results, plot_path)
         section.say()
         section.say(f"![cost growth, log-log]({plot_path.name})")
     section.write()
