@@ -116,7 +116,6 @@ class Ingestor:
         seen: dict[str, str] = {}
         pending: list[_Pending] = []
         written: dict[str, int] = {}  # stored, not yet in the keyword index: article id -> chunks
-        stored = self.store.article_versions()
 
         def flush() -> None:
             self._write(pending, report)
@@ -138,6 +137,7 @@ class Ingestor:
                 self._fail(report, Problem(item.origin, f"duplicate article id {article_id!r} (first at {seen[article_id]}); skipped"))
                 continue
             seen[article_id] = item.origin
+            stored = self.store.article_versions([article_id])  # as it arrives: sources may be slow (URLs, feeds)
             if stored.get(article_id) == self._version(item):
                 report.articles_unchanged += 1
                 continue

@@ -166,19 +166,32 @@ class ArticleStore:
             return int(self._sentences.count())
         return sum(int(m.get("sentences", 0)) for m in self._all_metadata())
 
-    def article_versions(self) -> dict[str, str | None]:
-        """Each stored article's content hash, or None where its chunks are incomplete or mixed (a run was
-        killed half-way): one read of all chunk metadata, so re-ingesting a large unchanged corpus is fast."""
-        seen: dict[str, tuple[int, Any, set[Any]]] = {}  # article -> chunks counted, chunks expected, hashes
-        for meta in self._all_metadata():
-            article_id = str(meta["article_id"])
-            counted, expected, hashes = seen.get(article_id, (0, meta.get("chunk_count"), set()))
-            hashes.add(meta.get("content_hash"))
-            seen[article_id] = (counted + 1, expected, hashes)
-        return {
-            article_id: str(next(iter(hashes))) if counted == expected and len(hashes) == 1 else None
-            for article_id, (counted, expected, hashes) in seen.items()
-        }
+    def article_versions(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The content hash of each of these articles that is stored, or None where its chunks are incomplete or
+        mixed (a run was killed half-way); articles not stored are left out. Read by chunk id, so an ingest pays
+        for the articles it is given, not for the store (every chunk's metadata takes 203 s to read at 10^6
+        chunks): an article's chunks are numbered from 0 and each says how many there are, so its first chunk
+        says which ids to read, and a chunk just past the end is one an older, longer version left behind."""
+        firsts = self._metadata_by_id([f"{a}#0" for a in dict.fromkeys(article_ids)])
+        counts = {str(m["article_id"]): int(m.get("chunk_count") or 0) for m in firsts.values()}
+        chunks = self._metadata_by_id([f"{a}#{i}" for a, count in counts.items() for i in range(count + 1)])
+        versions: dict[str, str | None] = {}
+        for article_id, count in counts.items():
+            metas = [chunks.get(f"{article_id}#{i}") for i in range(count + 1)]
+            hashes = {m.get("content_hash") for m in metas[:count] if m is not None}
+            complete = count > 0 and None not in metas[:count] and metas[count] is None and len(hashes) == 1
+            versions[article_id] = str(hashes.pop()) if complete else None
+        return versions
+
+    def _metadata_by_id(self, chunk_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """These chunks' metadata (without sentence vectors), by chunk id; ids not stored are left out."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(chunk_ids), PAGE):
+            got = self._collection.get(ids=chunk_ids[start : start + PAGE], include=["metadatas"])
+            for chunk_id, meta in zip(got["ids"], got["metadatas"]):
+                meta.pop(VECTORS, None)
+                found[chunk_id] = meta
+        return found
 
     def article_signatures(self) -> dict[str, tuple[str, str]]:
         """Each stored article's story id and near-duplicate signature, as ``write_articles`` stored them (articles

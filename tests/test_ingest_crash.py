@@ -56,7 +56,7 @@ from newsdesk.settings import load_settings
 from newsdesk.store import open_store
 store = open_store(load_settings({"data_dir": sys.argv[1]}, environ={}))
 texts = {c.article_id + "#" + str(c.index): c.text for a in store.articles() for c in store.chunks_of(a.article_id)}
-print(json.dumps({"versions": store.article_versions(), "count": store.count(),
+print(json.dumps({"versions": store.article_versions([a.article_id for a in store.articles()]), "count": store.count(),
                   "listed": sum(a.chunks for a in store.articles()), "texts": texts}))
 """
 

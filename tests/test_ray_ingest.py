@@ -63,7 +63,8 @@ def assert_same_as_local(chroma_server: str, remote: str, local: str) -> None:
     for chunk_id, (text, chunk, vector) in mine.items():
         assert text == theirs[chunk_id][0] and chunk == theirs[chunk_id][1]
         assert np.allclose(vector, theirs[chunk_id][2], atol=1e-5)
-    versions = open_store(load_settings({"chroma_url": chroma_server, "collection": remote}, environ={})).article_versions()
+    remote_store = open_store(load_settings({"chroma_url": chroma_server, "collection": remote}, environ={}))
+    versions = remote_store.article_versions([a.article_id for a in remote_store.articles()])
     assert None not in versions.values() and len(versions) == 12
 
 
