@@ -165,15 +165,17 @@ def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> 
     figures: dict = json.loads(record.read_text()) if record.exists() else {}
     if not figures:
         print(f"building {mode} store of {size:,} chunks…", flush=True)
+        built_at = current_commit()  # as the step starts: the code it runs, whatever changes while it runs
         if server:
             with server:
                 figures = step("build", args, size, mode, server.url)
                 figures["build_server_rss_mb"] = server.peak_rss_mb()
         else:
             figures = step("build", args, size, mode, None)
-        figures["built_at"] = current_commit()
+        figures["built_at"] = built_at
         record.write_text(json.dumps(figures))
     print(f"measuring {mode} store of {figures['chunks']:,} chunks…", flush=True)
+    measured_at = current_commit()
     if server:
         with server:
             figures |= step("measure", args, size, mode, server.url)
@@ -181,7 +183,7 @@ def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> 
     else:
         figures |= step("measure", args, size, mode, None)
     figures["disk_mb"] = disk_mb(folder)
-    figures |= {"mode": mode, "size": size, "measured": f"{datetime.date.today().isoformat()} at {current_commit()}"}
+    figures |= {"mode": mode, "size": size, "measured": f"{datetime.date.today().isoformat()} at {measured_at}"}
     return figures
 
 
