@@ -115,6 +115,7 @@ def test_segments_are_merged_once_many_and_the_merge_changes_no_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(newsdesk.keyword_index, "MAX_SEGMENTS", 2)
+    monkeypatch.setattr(newsdesk.index_segments, "GATHER_ROWS", 5)  # rows read and written a few at a time
     settings, store, index = _updated_store(tmp_path)
     names = read_manifest(settings.keyword_index_path) or []
     assert len(names) == 2  # the third segment merged all three; the removal added one
