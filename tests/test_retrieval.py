@@ -112,7 +112,6 @@ def test_a_write_larger_than_chromas_batch_limit_is_stored_whole(tmp_path: Path)
     assert store.article_versions([f"a{n}" for n in range(156)]) == {f"a{n}": f"h{n}" for n in range(155)}
 
 
-
 def test_reading_the_whole_store_holds_one_page_of_sentence_vectors_at_a_time(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where sentence vectors are kept beside their chunks, the metadata an ingest and the web chat read (stored
