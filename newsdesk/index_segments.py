@@ -135,11 +135,16 @@ class GatheredRows:
                     out.write(np.ascontiguousarray(array[taken[start : start + GATHER_ROWS]], dtype=self.dtype).data)
 
 
+def starts_of(lengths: np.ndarray) -> np.ndarray:
+    """Where each of consecutive ranges of these lengths begins, and one entry more: where the last ends."""
+    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+
 def ragged_take(begins: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The element positions of the ranges begins[i]:ends[i], one range after another, and where each begins in
     that list (one entry more than the ranges): gathering rows of a ragged array without a Python loop."""
     lengths = np.asarray(ends, dtype=np.int64) - np.asarray(begins, dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    starts = starts_of(lengths)
     positions = np.repeat(np.asarray(begins, dtype=np.int64) - starts[:-1], lengths) + np.arange(starts[-1])
     return positions, starts
 
@@ -241,14 +246,12 @@ def _taken_rows(segment: Segment, rows: np.ndarray) -> dict[str, Any]:
     vectors, sentence_starts = ragged_take(s.sentence_starts[rows], s.sentence_starts[rows + 1])
     return {
         "hashes": s.hashes[rows], "terms": s.terms[pairs], "term_counts": s.term_counts[pairs],
-        "term_starts": _starts(term_counts[rows]), "sentences": (s.sentences, vectors),
-        "sentence_starts": sentence_starts, "sentence_words": _masked(s.sentence_words, np.repeat(sentences, word_counts)),
-        "sentence_word_starts": _starts(word_counts[sentences]), "sentence_word_chunk_starts": _starts(sentence_counts[rows]),
+        "term_starts": starts_of(term_counts[rows]), "sentences": (s.sentences, vectors),
+        "sentence_starts": sentence_starts,
+        "sentence_words": _masked(s.sentence_words, np.repeat(sentences, word_counts)),
+        "sentence_word_starts": starts_of(word_counts[sentences]),
+        "sentence_word_chunk_starts": starts_of(sentence_counts[rows]),
     }
-
-
-def _starts(lengths: np.ndarray) -> np.ndarray:
-    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
 
 
 def _masked(rows: RowFile | np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -33,8 +33,8 @@ from scipy import sparse
 from newsdesk.articles import Chunk, article_of
 from newsdesk.filters import RetrievalFilter
 from newsdesk.index_segments import (
-    Segment, drop_unlisted, live_rows, merged, next_name, ragged_take, read_manifest, read_segment, write_manifest,
-    write_segment,
+    Segment, drop_unlisted, live_rows, merged, next_name, ragged_take, read_manifest, read_segment, starts_of,
+    write_manifest, write_segment,
 )
 from newsdesk.sentences import split_sentences
 from newsdesk.store import ArticleStore, sentence_id
@@ -325,7 +325,7 @@ def _segment_of(chunks: list[Chunk], vocabulary: dict[str, int], name: str, repl
         "hashes": hashes, "terms": terms, "term_counts": term_counts, "term_starts": term_starts,
         "sentences": vectors, "sentence_starts": vector_starts, "sentence_words": sentence_words,
         "sentence_word_starts": sentence_word_starts,
-        "sentence_word_chunk_starts": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        "sentence_word_chunk_starts": starts_of(counts),
     }
     segment = Segment(name, ids, [c.source for c in chunks], [c.published_ts for c in chunks],
                       [c.story_id for c in chunks], replaces, added, arrays)
@@ -338,7 +338,7 @@ def _sentence_vectors(store: ArticleStore, ids: list[str], counts: np.ndarray, h
     where each chunk's begin: an unchanged chunk's (same id, same text, as many sentences) are copied from the
     previous index, the rest read from the store (re-reading all 937,785 at 100k chunks took ~4 minutes). A store
     may lack some; the starts count the rows there are. Also returns how many were read from the store."""
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    starts = starts_of(counts)
     filled = np.zeros(int(starts[-1]), dtype=bool)
     matrix: np.ndarray | None = None
     reused: dict[int, tuple[list[int], list[int]]] = {}  # previous segment -> (our rows, its rows)
@@ -378,7 +378,7 @@ def _sentence_vectors(store: ArticleStore, ids: list[str], counts: np.ndarray, h
         vectors = np.zeros((0, 0), dtype=np.float16)
     else:  # every row filled, as usual: no copy (7.2 GB of float16 at 10^6 chunks)
         vectors = matrix if filled.all() else matrix[filled]
-    return vectors, np.concatenate([[0], np.cumsum(held)]).astype(np.int64), read
+    return vectors, starts_of(held), read
 
 
 class KeywordIndex:
