@@ -125,6 +125,12 @@ class Settings:
     upload_max_mb: int = field(
         default=20, metadata=_doc("Largest file the web chat's Library accepts, in MB.", shapes_answers=False)
     )
+    judge_calls: int = field(
+        default=5,
+        metadata=_doc("Most narrow questions (does this sentence say yes, no or nothing to this claim?) one yes/no"
+                      " verdict puts to the answer model, each ~2 s on a laptop CPU before the verdict's first word;"
+                      " past them a claim code cannot settle is \"not stated\". Raise it for a fast answer server."),
+    )
     min_relevance: float = field(
         default=0.3,
         metadata=_doc(

@@ -40,7 +40,7 @@ from newsdesk.qa.reorder import Trees, shipped_trees
 from newsdesk.qa.retrieval import NewsRetriever, chunk_from_node
 from newsdesk.qa.claim_check import check_json
 from newsdesk.qa.injection import without_instructions
-from newsdesk.qa.judge import Label, judge
+from newsdesk.qa.judge import Label, judge, limited
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
 from newsdesk.qa.story_answers import DIGEST_STORIES, digest, story_answer, timeline
 from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
@@ -156,7 +156,8 @@ class Newsdesk:
                                   understood=reading))
             return
         if is_yes_no(standalone):
-            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch, self._judge)
+            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch,
+                             limited(self._judge, self.settings.judge_calls))
             log.info("yes/no verdict: %s, %s (%s)", verdict.word, verdict.reason,
                      ", ".join(f"{c.label.value} by {c.decided_by}" for c in verdict.checks))
             text, citations = explain(verdict)
@@ -168,7 +169,8 @@ class Newsdesk:
             return
         premise = presupposed(standalone)
         if premise and not reading["unsupported_premises"]:
-            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch, self._judge)
+            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch,
+                             limited(self._judge, self.settings.judge_calls))
             if verdict.label is not Label.SUPPORTED:
                 log.info("the question takes for granted %r, which the articles do not bear out: %s", premise,
                          verdict.reason)

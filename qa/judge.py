@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from enum import Enum
+from typing import Callable
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
@@ -69,3 +70,23 @@ def statement_of(question: str) -> str:
     """"Is it true that X?" as the statement X; any other question as it is."""
     match = re.match(r"^Is it true that (.*)\?$", question.strip())
     return match.group(1) if match else question
+
+
+def limited(ask: Callable[[str, str, bool], Label], calls: int) -> Callable[[str, str, bool], Label]:
+    """``ask`` (a judge) for at most ``calls`` questions, "not stated" for any after them, which never confirms
+    anything. One verdict's questions are asked in turn before its first word is shown, ~2 s each here; a verdict
+    that has had several "not stated" from the model mostly ends "the articles don't say" whatever it is asked next
+    (docs/benchmarks.md, "Yes/no verdicts within a number of model questions")."""
+    asked = 0
+
+    def within(question: str, passage: str, three_way: bool) -> Label:
+        nonlocal asked
+        if asked >= calls:
+            if asked == calls:
+                log.info("the verdict has put %d questions to the model; what is left is code's to decide", calls)
+                asked += 1
+            return Label.NOT_STATED
+        asked += 1
+        return ask(question, passage, three_way)
+
+    return within

@@ -172,6 +172,14 @@ def test_a_paraphrase_the_model_calls_not_stated_is_asked_again_as_a_restatement
     assert garbled.answer.startswith("The articles don't say.")
 
 
+def test_a_verdict_puts_no_more_questions_to_the_model_than_the_settings_allow(seed_store: Path) -> None:
+    desk, llm = desk_with(seed_store, "unused")
+    llm.rewrite, llm.restated = "not stated", "yes"  # the second question would confirm it
+    desk.settings = desk.settings.replace(judge_calls=1)
+    answer = desk.ask("Is Todd D. Robinson visiting Pakistan?")
+    assert len(llm.sent) == 1 and answer.verdict == "not_stated", "past its questions, a claim is never confirmed"
+
+
 def test_a_claim_beside_a_denial_is_never_asked_as_a_restatement(seed_store: Path) -> None:
     desk, llm = desk_with(seed_store, "unused")
     llm.rewrite, llm.restated = "no", "yes"

@@ -10,7 +10,7 @@ from llama_index.core.base.llms.types import MessageRole
 from newsdesk.articles import Chunk
 from newsdesk.embedding import MiniLMEmbedding
 from newsdesk.qa.answer import Passage
-from newsdesk.qa.judge import Label, judge as ask_model
+from newsdesk.qa.judge import Label, judge as ask_model, limited
 from newsdesk.qa.lexical import negated
 from newsdesk.qa.premises import unsupported_premises
 from newsdesk.qa.specifics import Holder, Kind, held, specifics_of
@@ -229,6 +229,18 @@ def test_once_a_claim_is_not_stated_the_others_are_asked_only_whether_contradict
         return Label.CONTRADICTED if "touring" in q else Label.NOT_STATED
 
     assert decide(question, [SEED], EMBED, second_contradicted).label is Label.CONTRADICTED
+
+
+def test_a_limited_judge_answers_not_stated_past_its_questions_without_asking() -> None:
+    question = "Is Todd D. Robinson visiting Pakistan, while Robinson is touring Pakistan?"
+    every = RecordingJudge(Label.NOT_STATED)
+    decide(question, [SEED], EMBED, every)
+    two = RecordingJudge(Label.NOT_STATED)
+    decide(question, [SEED], EMBED, limited(two, 2))
+    assert len(every.asked) > 2 and two.asked == every.asked[:2]
+    willing = RecordingJudge(Label.SUPPORTED)
+    assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, limited(willing, 0)).label \
+        is Label.NOT_STATED and willing.asked == []
 
 
 def test_a_denial_beside_the_sentence_sends_the_claim_to_the_model() -> None:
