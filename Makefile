@@ -40,6 +40,7 @@ bench: install
 	$(PY) bench/reorder_fit.py --write-docs
 	$(PY) bench/quality.py --write-docs
 	$(PY) bench/answer.py --write-docs
+	$(PY) bench/judge_calls.py --write-docs
 	$(PY) bench/llm_settings.py --write-docs
 	$(PY) bench/load.py --default-model --write-docs
 	$(PY) bench/workers.py --write-docs
