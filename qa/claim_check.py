@@ -50,6 +50,11 @@ _DISPUTING = re.compile(
 _UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|es|ing)|rose|grow\w*|greater|larger|bigger|boost\w*)\b", re.I)
 _DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|drop\w*|declin\w*|fewer|smaller)\b",
                    re.I)
+# Whether a change is for the better or the worse: a claim of a "negative impact on sleep quality" against a sentence
+# saying it "can improve the quality of sleep" is disputed by it, however many words they share.
+_BETTER = re.compile(r"\b(?:improv\w*|better|benefi\w*|positive(?:ly)?|healthier|strengthen\w*)\b", re.I)
+_WORSE = re.compile(r"\b(?:worsen\w*|worse|negative(?:ly)?|harm\w*|hurt\w*|impair\w*|damag\w*|detriment\w*|"
+                    r"weaken\w*)\b", re.I)
 # Prefixes that turn or temper a word ("in" and "im" start too many other words to count).
 _ALTERING = re.compile(r"(?:un|dis|non|mis|luke|anti|semi|half)-?")
 # Turning prefixes of a claim's word whose sentence has the word without them ("illegal" against "acted legally"):
@@ -230,13 +235,15 @@ def _disputed(window: Window, claim: str) -> bool:
 
 
 def _opposed(window: Window, claim: str) -> bool:
-    """The sentence speaks only of more where the claim speaks only of less, or the other way round."""
-    return _direction(claim) * _direction(window.sentence) < 0
+    """The sentence speaks only of more where the claim speaks only of less, or only of better where the claim
+    speaks only of worse, or the other way round."""
+    return any(_direction(claim, up, down) * _direction(window.sentence, up, down) < 0
+               for up, down in ((_UP, _DOWN), (_BETTER, _WORSE)))
 
 
-def _direction(text: str) -> int:
-    """1 when the text speaks of more or up only, -1 of less or down only, else 0."""
-    return bool(_UP.search(text)) - bool(_DOWN.search(text))
+def _direction(text: str, up: re.Pattern[str], down: re.Pattern[str]) -> int:
+    """1 when the text has words of ``up`` only, -1 of ``down`` only, else 0."""
+    return bool(up.search(text)) - bool(down.search(text))
 
 
 def _shown(window: Window) -> str:

@@ -400,6 +400,20 @@ def test_a_sentence_saying_more_where_the_claim_says_less_is_disputed() -> None:
     assert same_way.three_way[:2] in ([], [True, False])
 
 
+def test_a_sentence_saying_better_where_the_claim_says_worse_is_disputed() -> None:
+    sleep = passage(1, "Time-restricted eating can also improve the quality of sleep, he noted, which can help the "
+                       "brain recover better.", "FOX News - Health", "2023-10-02T00:00:00+00:00", 1696204800)
+    worse = "Does FOX News suggest that time-restricted eating has a negative impact on sleep quality and brain recovery?"
+    fooled = RecordingJudge(Label.SUPPORTED)
+    verdict = decide(worse, [sleep], EMBED, fooled)
+    assert fooled.asked and fooled.three_way == [True], "the words match, but the change goes the other way"
+    assert verdict.label is Label.NOT_STATED and verdict.reason == "the articles say it goes the other way"
+    assert decide(worse, [sleep], EMBED, RecordingJudge(Label.CONTRADICTED)).label is Label.CONTRADICTED
+    same_way = RecordingJudge(Label.NOT_STATED)
+    better = "Does FOX News suggest that time-restricted eating can improve the quality of sleep and brain recovery?"
+    assert decide(better, [sleep], EMBED, same_way).label is Label.SUPPORTED and same_way.asked == []
+
+
 def test_a_word_the_sentence_holds_only_turned_by_a_prefix_is_not_confirmed() -> None:
     ties = passage(1, "Pakistan's relations with the US have been lukewarm, especially under the Joe Biden "
                       "administration.", "The Nation", "2022-06-30T00:00:00+00:00", 1656547200)
