@@ -19,7 +19,6 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from llama_index.core.llms import LLM
 
@@ -30,7 +29,7 @@ from newsdesk.eval.metrics import percentile
 from newsdesk.eval.sets import BUNDLED_SETS, EvalQuestion, load_set, select
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.engine import Newsdesk
-from newsdesk.qa.judge import Label, judge, limited
+from newsdesk.qa.judge import Judge, Label, judge, limited
 from newsdesk.qa.llm import build_llm
 from newsdesk.qa.yes_no import decide, is_yes_no
 from newsdesk.samples import SAMPLE_ARTICLES
@@ -58,7 +57,7 @@ class RecordedJudge:
         self.llm = llm
         self.seen: dict[tuple[str, str, bool], tuple[Label, float]] = {}
 
-    def asking(self, asked: list[tuple[str, str, bool]]) -> Callable[[str, str, bool], Label]:
+    def asking(self, asked: list[tuple[str, str, bool]]) -> Judge:
         """A judge that appends each question it is put to ``asked``."""
         def ask(question: str, passage: str, three_way: bool) -> Label:
             key = (question, passage, three_way)

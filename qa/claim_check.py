@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 from newsdesk.sentences import split_sentences
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.evidence import closeness
-from newsdesk.qa.judge import Label
+from newsdesk.qa.judge import Judge, Label
 from newsdesk.qa.lexical import STOPWORDS, content_words, negated
 from newsdesk.qa.relative_dates import with_dates
 from newsdesk.qa.sentence_vectors import Embed
@@ -68,10 +67,6 @@ _WITHOUT = re.compile(r"\bwithout\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:published|posted|dated|report\w*|article|story|piece|column)\b(?:\W+\S+){0,4}\W*$", re.I)
 FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 1,200, $2, 4.5%
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-# (the claim as a yes/no question, the passage text, three_way) -> label; asked with three_way False, the model
-# only says whether the passage restates the claim (supported) or not (not stated).
-Judge = Callable[[str, str, bool], Label]
 
 
 @dataclass(frozen=True)

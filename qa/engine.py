@@ -43,7 +43,7 @@ from newsdesk.qa.injection import without_instructions
 from newsdesk.qa.judge import Label, judge, limited
 from newsdesk.qa.premises import premise_refusal, unsupported_premises
 from newsdesk.qa.story_answers import DIGEST_STORIES, digest, story_answer, timeline
-from newsdesk.qa.yes_no import cited_checks, decide, explain, is_yes_no, presupposed
+from newsdesk.qa.yes_no import Verdict, cited_checks, decide, explain, is_yes_no, presupposed
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +156,7 @@ class Newsdesk:
                                   understood=reading))
             return
         if is_yes_no(standalone):
-            verdict = decide(standalone, evidence, self.embed_model.get_text_embedding_batch,
-                             limited(self._judge, self.settings.judge_calls))
+            verdict = self._verdict(standalone, evidence)
             log.info("yes/no verdict: %s, %s (%s)", verdict.word, verdict.reason,
                      ", ".join(f"{c.label.value} by {c.decided_by}" for c in verdict.checks))
             text, citations = explain(verdict)
@@ -169,8 +168,7 @@ class Newsdesk:
             return
         premise = presupposed(standalone)
         if premise and not reading["unsupported_premises"]:
-            verdict = decide(premise, evidence, self.embed_model.get_text_embedding_batch,
-                             limited(self._judge, self.settings.judge_calls))
+            verdict = self._verdict(premise, evidence)
             if verdict.label is not Label.SUPPORTED:
                 log.info("the question takes for granted %r, which the articles do not bear out: %s", premise,
                          verdict.reason)
@@ -210,6 +208,11 @@ class Newsdesk:
         top_k: int | None = None,
     ) -> Answer:
         return finished(self.stream(question, history, keep, top_k))
+
+    def _verdict(self, question: str, evidence: list[Passage]) -> Verdict:
+        """Yes, No or "don't say" for a yes/no question, the model asked at most ``judge_calls`` narrow questions."""
+        return decide(question, evidence, self.embed_model.get_text_embedding_batch,
+                      limited(self._judge, self.settings.judge_calls))
 
     def _judge(self, claim: str, passage: str, three_way: bool) -> Label:
         """The answer model's label for one claim against one passage (loaded on first use)."""

@@ -44,6 +44,10 @@ SYSTEM_PROMPT = (
 )
 _SUPPORT_REPLIES = {"yes": Label.SUPPORTED, "no": Label.NOT_STATED}
 
+# (the claim as a yes/no question, the passage text, three_way) -> label; asked with three_way False, the model
+# only says whether the passage restates the claim (supported) or not (not stated).
+Judge = Callable[[str, str, bool], Label]
+
 
 def judge(llm: LLM, question: str, passage: str, three_way: bool = True) -> Label:
     """The model's label for ``question`` (a yes/no question of one claim) against ``passage``: supported,
@@ -72,7 +76,7 @@ def statement_of(question: str) -> str:
     return match.group(1) if match else question
 
 
-def limited(ask: Callable[[str, str, bool], Label], calls: int) -> Callable[[str, str, bool], Label]:
+def limited(ask: Judge, calls: int) -> Judge:
     """``ask`` (a judge) for at most ``calls`` questions, "not stated" for any after them, which never confirms
     anything. One verdict's questions are asked in turn before its first word is shown, ~2 s each here; a verdict
     that has had several "not stated" from the model mostly ends "the articles don't say" whatever it is asked next
