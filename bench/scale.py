@@ -16,6 +16,8 @@ are kept under the data dir (``bench-scale/``) and reused when complete. For eac
   reader's reload (removed again afterwards);
 - **retrieval**: the whole ``Newsdesk.retrieve`` over ``--questions`` MultiHop-RAG dev questions after a warm-up,
   p50 / p95, in a fresh process (as a web worker starts), with its peak RSS and the server's;
+- **start**: what a web worker reads before its first page: the keyword index loaded and the article list
+  (``ArticleStore.articles``: the chat's examples, source filter and library);
 - **disk**: the store's folder (Chroma and the keyword index).
 
 ``--sentences beside`` builds stores that keep the sentence vectors beside their chunks (``sentence_search = false``)
@@ -121,6 +123,9 @@ def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questi
         desk.retrieve(question)
         ms.append((time.perf_counter() - started) * 1000)
     serving_rss = peak_rss_mb()
+    started = time.perf_counter()
+    store.articles()  # what the web chat lists as its page is built (examples, source filter, library)
+    articles_s = time.perf_counter() - started
 
     source = corpus_store(base)
     fresh = list(copies_of(read_corpus(source)[:UPDATE_ARTICLES], 10**6, NOISE))  # ids no copy has
@@ -141,7 +146,7 @@ def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questi
     for article_id in ids:
         store.remove_article(article_id)
     writer.update(store, ids)
-    return {"load_s": load_s, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms),
+    return {"load_s": load_s, "articles_s": articles_s, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms),
             "serving_rss_mb": serving_rss, "update_chunks": added, "update_write_s": write_s,
             "update_index_s": update_s, "update_reload_s": reload_s, "update_found": found,
             "questions": len(ms)}
@@ -260,7 +265,8 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
     section.say()
     section.table(
         ["mode", "chunks", "sentences", "write s / 1k chunks", "index updates s", "build peak RSS",
-         "update: write / index / reload s", "retrieval p50 / p95", "serving peak RSS", "disk"],
+         "update: write / index / reload s", "retrieval p50 / p95", "start: index load / article list s",
+         "serving peak RSS", "disk"],
         [[f["mode"], f"{f['chunks']:,}", f"{f['sentences']:,}", f"{f['write_s'] / f['chunks'] * 1000:.2f}",
           f"{f['index_s']:.1f}",
           f"{f['build_rss_mb']:,.0f}" + (f" + {f['build_server_rss_mb']:,.0f}" if "build_server_rss_mb" in f else "")
@@ -268,6 +274,7 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
           f"{f['update_write_s']:.2f} / {f['update_index_s']:.2f} / {f['update_reload_s']:.2f}"
           + ("" if f["update_found"] else " (NOT found)"),
           f"{f['p50_ms']:.0f} / {f['p95_ms']:.0f} ms",
+          " / ".join(f"{f[key]:.1f}" if key in f else "-" for key in ("load_s", "articles_s")),
           f"{f['serving_rss_mb']:,.0f}"
           + (f" + {f['serving_server_rss_mb']:,.0f}" if "serving_server_rss_mb" in f else "") + " MiB",
           f"{f['disk_mb']:,.0f} MB"]

@@ -20,6 +20,7 @@ from newsdesk.ingest.watch import Watcher
 from newsdesk.filters import RetrievalFilter
 from newsdesk.qa.answer import Answer, Citation, Finished, Passage, SourcesFound, TextDelta
 from newsdesk.qa.engine import Newsdesk, Turn
+from newsdesk.store import StoredArticle
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,8 @@ def claim_checks(checks: list[dict[str, str]]) -> str:
             f'<th>sentence read</th></tr></thead><tbody>{rows}</tbody></table></div>')
 
 
-def example_questions(desk: Newsdesk) -> list[str]:
-    titles = [a.title for a in desk.store.articles()[:3]]
+def example_questions(articles: Sequence[StoredArticle]) -> list[str]:
+    titles = [a.title for a in articles[:3]]
     examples = [SEED_QUESTION] if any("Pakistan" in t for t in titles) else []
     return examples + [f"What does the article “{t}” report?" for t in titles if "Pakistan" not in t][:2]
 
@@ -131,13 +132,17 @@ def _day_ts(raw: str, field: str) -> int | None:
         raise gr.Error(f"{field}: use a date like 2023-10-31") from None
 
 
-def library_rows(desk: Newsdesk, search: str = "") -> list[list[Any]]:
+def library_rows(articles: Sequence[StoredArticle], search: str = "") -> list[list[Any]]:
     needle = search.strip().lower()
     return [
         [a.title, a.source, a.published_at[:10], a.chunks, a.article_id]
-        for a in desk.store.articles()
+        for a in articles
         if not needle or needle in f"{a.title} {a.source} {a.article_id}".lower()
     ]
+
+
+def source_names(articles: Sequence[StoredArticle]) -> list[str]:
+    return sorted({a.source for a in articles} - {""})
 
 
 def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None = None) -> gr.Blocks:
@@ -200,8 +205,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
             for temp, name in names.items():
                 text = text.replace(temp, name)  # the user's file name, never the server's temp path
             lines.append(f"- **error:** {html.escape(text)}")
-        sources = sorted({a.source for a in desk.store.articles()} - {""})
-        return "\n".join(lines), library_rows(desk), gr.update(choices=sources)
+        stored = desk.store.articles()
+        return "\n".join(lines), library_rows(stored), gr.update(choices=source_names(stored))
 
     def upload(files: list[str] | None) -> tuple[str, list[list[Any]], Any]:
         if not files:
@@ -236,9 +241,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
         if removed:
             desk.keyword_index.update(desk.store, [article_id])
         message = f"Removed {article_id} ({removed} chunks)." if removed else f"**error:** no article with id {article_id!r}."
-        return message, library_rows(desk, search)
+        return message, library_rows(desk.store.articles(), search)
 
-    source_names = sorted({a.source for a in desk.store.articles()} - {""})
+    stored = desk.store.articles()  # read once as the page is built: examples, source filter and library
     with gr.Blocks(title="Newsdesk") as app:
         gr.Markdown("## Newsdesk\nAsk about the news articles in the store. Answers cite their sources as [n].")
         with gr.Tab("Chat"):
@@ -253,9 +258,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                     with gr.Row():
                         ask = gr.Button("Ask", variant="primary", elem_id="ask")
                         new_chat = gr.Button("New chat", elem_id="new-chat")
-                    gr.Examples(example_questions(desk), inputs=question, label="Try")
+                    gr.Examples(example_questions(stored), inputs=question, label="Try")
                     with gr.Accordion("Filters", open=False, elem_id="filters"):
-                        sources = gr.Dropdown(source_names, multiselect=True, label="Sources", elem_id="filter-sources")
+                        sources = gr.Dropdown(source_names(stored), multiselect=True, label="Sources", elem_id="filter-sources")
                         with gr.Row():
                             since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="filter-since")
                             until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="filter-until")
@@ -283,7 +288,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
             with gr.Row():
                 search = gr.Textbox(placeholder="Search titles, sources, ids…", show_label=False, elem_id="library-search")
                 refresh = gr.Button("Refresh", scale=0)
-            table = gr.Dataframe(library_rows(desk), headers=LIBRARY_COLUMNS, interactive=False, elem_id="library")
+            table = gr.Dataframe(library_rows(stored), headers=LIBRARY_COLUMNS, interactive=False, elem_id="library")
             with gr.Row():
                 with gr.Column():
                     files = gr.File(label=f"Upload articles (up to {upload_max_mb} MB each)", file_count="multiple",
@@ -297,8 +302,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
             status = gr.Markdown(elem_id="library-status")
             library = {"concurrency_id": "library", "concurrency_limit": 2}
-            search.change(lambda s: library_rows(desk, s), search, table, queue=False)
-            refresh.click(lambda s: library_rows(desk, s), search, table, queue=False)
+            search.change(lambda s: library_rows(desk.store.articles(), s), search, table, queue=False)
+            refresh.click(lambda s: library_rows(desk.store.articles(), s), search, table, queue=False)
             upload_button.click(upload, files, [status, table, sources], **library)
             url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
             remove_button.click(remove, [remove_id, search], [status, table], **library)
