@@ -24,10 +24,11 @@ def _git(*args: str) -> str:
 
 
 def current_commit() -> str:
-    """HEAD's short hash, marked when the tree holds changes outside ``docs/`` (where the bench scripts write their
-    figures and plots: they change nothing that runs)."""
+    """HEAD's short hash, marked when the tree holds changes to what runs: not ``docs/`` (where the bench scripts
+    write their figures and plots) nor any other Markdown file (README.md, CHANGELOG.md)."""
     commit = _git("rev-parse", "--short", "HEAD") or "unknown commit"
-    changed = [line for line in _git("status", "--porcelain").splitlines() if not line[3:].startswith("docs/")]
+    changed = [line for line in _git("status", "--porcelain").splitlines()
+               if not (line[3:].startswith("docs/") or line[3:].rstrip('"').endswith(".md"))]
     return f"{commit}{' with uncommitted changes' if changed else ''}"
 
 
