@@ -126,7 +126,7 @@ def main() -> None:
                "and order). Retrieval p50 / p95: "
                f"{percentile(updated_ms, 50):.0f} / {percentile(updated_ms, 95):.0f} ms with {segments} segments, "
                f"{percentile(rebuilt_ms, 50):.0f} / {percentile(rebuilt_ms, 95):.0f} ms with one. Peak RSS "
-               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB.")
+               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB.")
     report.write()
 
 

@@ -75,7 +75,7 @@ def main() -> None:
         f"{articles} ({report.articles_failed} failed)", f"{report.chunks_written:,}", f"{wall:.1f} s",
         f"{report.chunks_written / wall:.2f}", f"{raw:.2f}", f"{report.chunks_written / wall / raw:.3f}",
         f"{again_seconds:.2f} s, {again.chunks_written} chunks written",
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"]])
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"]])
     out.write()
 
 

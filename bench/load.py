@@ -122,7 +122,7 @@ def main() -> None:
                 len(totals), len(errors), f"{percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s",
                 f"{percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s",
                 f"{statistics.mean(totals) if totals else 0:.1f} s",
-                f"{min(ranks, default=0)}–{max(ranks, default=0)}", f"{peak_rss_mb(server.pid):,.0f} MB"]])
+                f"{min(ranks, default=0)}–{max(ranks, default=0)}", f"{peak_rss_mb(server.pid):,.0f} MiB"]])
             report.write()
         finally:
             server.terminate()

@@ -142,7 +142,7 @@ def main() -> None:
     latency.say()
     latency.table(["p50", "p95", "max", "peak RSS"], [[
         f"{percentile(ms, 50):.0f} ms", f"{percentile(ms, 95):.0f} ms", f"{max(ms):.0f} ms",
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"]])
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"]])
     latency.write()
 
 
