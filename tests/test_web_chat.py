@@ -159,6 +159,13 @@ def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, brows
         news = page.locator("#news").inner_text() + page.locator("#news-sources").inner_text()  # type: ignore[attr-defined]
         assert "Coast News" in news and "Gales closed the harbour at Port Ellen again" in news
         assert "reopens after storm" not in news  # published in October
+
+        page.get_by_role("tab", name="Library").click()  # type: ignore[attr-defined]
+        library = page.locator("#library")  # type: ignore[attr-defined]
+        assert "reopens after storm" in library.inner_text() and "closed again by gales" in library.inner_text()
+        page.locator("#library-search textarea, #library-search input").first.fill("coast news")  # type: ignore[attr-defined]
+        page.wait_for_function("!document.querySelector('#library').innerText.includes('reopens after storm')")  # type: ignore[attr-defined]
+        assert "closed again by gales" in library.inner_text() and "harbour-nov" in library.inner_text()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
