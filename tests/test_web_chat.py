@@ -163,9 +163,12 @@ def test_filters_apply_to_the_next_question(data_dir: Path, smollm2: Path, brows
         page.get_by_role("tab", name="Library").click()  # type: ignore[attr-defined]
         library = page.locator("#library")  # type: ignore[attr-defined]
         assert "reopens after storm" in library.inner_text() and "closed again by gales" in library.inner_text()
-        page.locator("#library-search textarea, #library-search input").first.fill("coast news")  # type: ignore[attr-defined]
+        searched = page.locator("#library-search textarea, #library-search input").first  # type: ignore[attr-defined]
+        searched.fill("coast news")
+        searched.press("Enter")
         page.wait_for_function("!document.querySelector('#library').innerText.includes('reopens after storm')")  # type: ignore[attr-defined]
         assert "closed again by gales" in library.inner_text() and "harbour-nov" in library.inner_text()
+        assert "1 article\n" in page.locator("#library-tab").inner_text() + "\n"  # type: ignore[attr-defined]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -379,3 +382,17 @@ def test_feeds_followed_from_the_library(data_dir: Path, smollm2: Path, browser_
         proc.terminate()
         proc.wait(timeout=30)
         site.server.shutdown()
+
+
+def test_the_library_shows_the_newest_articles_and_a_search_finds_the_others() -> None:
+    from newsdesk.store import StoredArticle
+    from newsdesk.ui.web import LIBRARY_ROWS, library_table
+
+    stored = [StoredArticle(f"a{n}", f"Report {n}", "Coast News", f"2023-11-{n % 28 + 1:02d}", "", 3)
+              for n in range(LIBRARY_ROWS + 20)]
+    shown = library_table(stored)
+    assert [r[4] for r in shown["value"]] == [a.article_id for a in stored[:LIBRARY_ROWS]]
+    assert shown["label"] == f"the newest {LIBRARY_ROWS} of {LIBRARY_ROWS + 20} articles: search to find the others"
+    found = library_table(stored, f"report {LIBRARY_ROWS + 19}")
+    assert found["value"] == [[f"Report {LIBRARY_ROWS + 19}", "Coast News", stored[-1].published_at, 3,
+                               f"a{LIBRARY_ROWS + 19}"]] and found["label"] == "1 article"

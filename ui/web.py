@@ -50,6 +50,7 @@ document.addEventListener("click", (event) => {
 }, true);
 </script>"""
 LIBRARY_COLUMNS = ["title", "source", "date", "chunks", "id"]
+LIBRARY_ROWS = 500  # the newest articles the Library shows; a search finds the others (88,305 at 10^6 chunks)
 PERIODS = {"24h": 86_400, "7 days": 7 * 86_400, "30 days": 30 * 86_400}  # the What's new tab's choices
 EMPTY_STORE = "**The store is empty.** Add articles in the Library tab, or with `newsdesk ingest PATH`."
 
@@ -132,13 +133,16 @@ def _day_ts(raw: str, field: str) -> int | None:
         raise gr.Error(f"{field}: use a date like 2023-10-31") from None
 
 
-def library_rows(articles: Sequence[StoredArticle], search: str = "") -> list[list[Any]]:
+def library_table(articles: Sequence[StoredArticle], search: str = "") -> dict[str, Any]:
+    """The Library's rows, newest first, those matching ``search``, at most ``LIBRARY_ROWS`` of them: the page is
+    sent whole to the browser, and a newsroom's archive holds tens of thousands of articles. Its label says how
+    many match."""
     needle = search.strip().lower()
-    return [
-        [a.title, a.source, a.published_at[:10], a.chunks, a.article_id]
-        for a in articles
-        if not needle or needle in f"{a.title} {a.source} {a.article_id}".lower()
-    ]
+    matching = [a for a in articles if not needle or needle in f"{a.title} {a.source} {a.article_id}".lower()]
+    rows = [[a.title, a.source, a.published_at[:10], a.chunks, a.article_id] for a in matching[:LIBRARY_ROWS]]
+    label = (f"{len(matching):,} article{'' if len(matching) == 1 else 's'}" if len(matching) <= LIBRARY_ROWS else
+             f"the newest {LIBRARY_ROWS:,} of {len(matching):,} articles: search to find the others")
+    return gr.update(value=rows, label=label)
 
 
 def source_names(articles: Sequence[StoredArticle]) -> list[str]:
@@ -195,7 +199,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
             chat[-1] = {"role": "assistant", "content": f"**Newsdesk could not answer:** {exc}"}
             yield "", chat, turns, gr.update()
 
-    def ingest(items: list[Any], names: dict[str, str]) -> tuple[str, list[list[Any]], Any]:
+    def ingest(items: list[Any], names: dict[str, str]) -> tuple[str, dict[str, Any], Any]:
         report = ingestor.ingest(items)
         lines = [f"**{report.articles_added} added, {report.articles_updated} updated, "
                  f"{report.articles_unchanged} unchanged, {report.articles_failed} failed** "
@@ -206,9 +210,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                 text = text.replace(temp, name)  # the user's file name, never the server's temp path
             lines.append(f"- **error:** {html.escape(text)}")
         stored = desk.store.articles()
-        return "\n".join(lines), library_rows(stored), gr.update(choices=source_names(stored))
+        return "\n".join(lines), library_table(stored), gr.update(choices=source_names(stored))
 
-    def upload(files: list[str] | None) -> tuple[str, list[list[Any]], Any]:
+    def upload(files: list[str] | None) -> tuple[str, dict[str, Any], Any]:
         if not files:
             raise gr.Error("Choose one or more files first")
         paths, names, problems = [], {}, []
@@ -224,7 +228,7 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
         summary, rows, choices = ingest(list(read_sources(paths)) if paths else [], names)
         return "\n".join([summary, *problems]), rows, choices
 
-    def ingest_url(url: str, follow: bool) -> tuple[str, list[list[Any]], Any]:
+    def ingest_url(url: str, follow: bool) -> tuple[str, dict[str, Any], Any]:
         url = (url or "").strip()
         if not url.startswith(("http://", "https://")):
             raise gr.Error("Give an http(s) URL of an article page or an RSS/Atom feed")
@@ -235,13 +239,13 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
         answer = desk.digest(PERIODS.get(period, PERIODS["24h"]), (topic or "").strip() or None, keep)
         return answer.answer, f"<h4>Sources</h4>{citation_cards(answer.citations)}" if answer.citations else ""
 
-    def remove(article_id: str, search: str) -> tuple[str, list[list[Any]]]:
+    def remove(article_id: str, search: str) -> tuple[str, dict[str, Any]]:
         article_id = (article_id or "").strip()
         removed = desk.store.remove_article(article_id) if article_id else 0
         if removed:
             desk.keyword_index.update(desk.store, [article_id])
         message = f"Removed {article_id} ({removed} chunks)." if removed else f"**error:** no article with id {article_id!r}."
-        return message, library_rows(desk.store.articles(), search)
+        return message, library_table(desk.store.articles(), search)
 
     stored = desk.store.articles()  # read once as the page is built: examples, source filter and library
     with gr.Blocks(title="Newsdesk") as app:
@@ -286,9 +290,11 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
             show_news.click(whats_new, [period, topic, news_as_of], [news, news_cards], concurrency_id="library")
         with gr.Tab("Library", elem_id="library-tab"):
             with gr.Row():
-                search = gr.Textbox(placeholder="Search titles, sources, ids…", show_label=False, elem_id="library-search")
+                search = gr.Textbox(placeholder="Search titles, sources, ids (Enter)…", show_label=False, elem_id="library-search")
                 refresh = gr.Button("Refresh", scale=0)
-            table = gr.Dataframe(library_rows(stored), headers=LIBRARY_COLUMNS, interactive=False, elem_id="library")
+            shown = library_table(stored)
+            table = gr.Dataframe(shown["value"], label=shown["label"], headers=LIBRARY_COLUMNS, interactive=False,
+                                 elem_id="library")
             with gr.Row():
                 with gr.Column():
                     files = gr.File(label=f"Upload articles (up to {upload_max_mb} MB each)", file_count="multiple",
@@ -302,8 +308,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
             status = gr.Markdown(elem_id="library-status")
             library = {"concurrency_id": "library", "concurrency_limit": 2}
-            search.change(lambda s: library_rows(desk.store.articles(), s), search, table, queue=False)
-            refresh.click(lambda s: library_rows(desk.store.articles(), s), search, table, queue=False)
+            # on Enter, not on each key: each search reads the article list (20 s at 10^6 chunks)
+            search.submit(lambda s: library_table(desk.store.articles(), s), search, table, queue=False)
+            refresh.click(lambda s: library_table(desk.store.articles(), s), search, table, queue=False)
             upload_button.click(upload, files, [status, table, sources], **library)
             url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
             remove_button.click(remove, [remove_id, search], [status, table], **library)
