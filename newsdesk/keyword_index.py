@@ -457,11 +457,12 @@ class KeywordIndex:
         when there are many, or many dead rows. With no index saved yet, or one of an older layout, rebuilds."""
         articles = sorted(set(article_ids))
         with self._writing():
-            names = read_manifest(self.folder)
-            segments = self._read(names) if names is not None else None
+            segments = self._segments_held()
             if segments is None:
-                names = None
-            else:
+                names = read_manifest(self.folder)
+                segments = self._read(names) if names is not None else None
+            if segments is not None:
+                names = [s.name for s in segments]
                 started = time.perf_counter()
                 vocabulary = {w: column for column, w in enumerate(w for s in segments for w in s.words)}
                 chunks = store.chunks_of_articles(articles)
@@ -478,6 +479,17 @@ class KeywordIndex:
                          "in %.2fs", len(articles), len(chunks), read, len(segments), time.perf_counter() - started)
                 return
             self._rebuild_locked(store)
+
+    def _segments_held(self) -> list[Segment] | None:
+        """The segments this process holds, while the saved manifest is the one it last read or wrote: segments never
+        change once written, so an update reuses them instead of reading every one again beside them (at 10^6
+        chunks, two copies of the index in a long ingest's memory at each update). None when another process has
+        saved the index since (a rebuild starts the segment names again)."""
+        if self._loaded_from is None or self._loaded_from != self._saved_mark():
+            return None
+        pending = self._unviewed
+        held = pending[0] if pending is not None else self._held.segments
+        return list(held) if held else None
 
     def _merge(self, segments: list[Segment]) -> Segment:
         started = time.perf_counter()

@@ -133,6 +133,38 @@ def test_segments_are_merged_once_many_and_the_merge_changes_no_result(
     assert all(np.array_equal(kept[i], rebuilt[i]) for i in ids)
 
 
+def test_a_writer_reuses_the_segments_it_holds_and_reads_those_another_writer_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update reads from disk only the segment it adds, while the saved index is the one this process last wrote;
+    after another process saved it, everything is read again, so the other writer's articles stay."""
+    settings = load_settings({"data_dir": tmp_path / "data"}, environ={})
+    store = open_store(settings)
+    embed = MiniLMEmbedding()
+    one, other = KeywordIndex(settings.keyword_index_path), KeywordIndex(settings.keyword_index_path)
+    reads: list[str] = []
+
+    def counted(folder: Path, name: str) -> newsdesk.index_segments.Segment:
+        reads.append(name)
+        return read_segment(folder, name)
+
+    monkeypatch.setattr(newsdesk.keyword_index, "read_segment", counted)
+    Ingestor(store, embed, 200, 30, one).ingest(read_sources([_feed(tmp_path, "first", FIRST)]))
+    Ingestor(store, embed, 200, 30, one).ingest(read_sources([_feed(tmp_path, "second", SECOND[:1])]))
+    assert len(reads) == 2  # the rebuilt index, then only the segment the second ingest added
+    Ingestor(store, embed, 200, 30, other).ingest(read_sources([_feed(tmp_path, "other", SECOND[1:])]))
+    reads.clear()
+    Ingestor(store, embed, 200, 30, one).ingest(read_sources([_feed(tmp_path, "third", THIRD)]))
+    assert len(reads) == 4  # the three saved segments, the other writer's among them, and the new one
+    whole = KeywordIndex(tmp_path / "rebuilt")
+    whole.rebuild(store)
+    reader = KeywordIndex(settings.keyword_index_path)
+    reader.ensure_current(store)
+    _assert_same_index(reader, whole, [c.chunk_id for c in store.all_chunks()])
+    _assert_same_index(one, whole, [c.chunk_id for c in store.all_chunks()])
+    assert reader.search("ferry returned service", 1)[0][0].startswith("ferry#")
+
+
 @pytest.mark.parametrize("block", [newsdesk.keyword_index.WEIGHT_BLOCK, 7], ids=["one-block", "blocks-of-7"])
 def test_scores_are_those_bm25s_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     """The weights are computed when the segments are read (a block of chunk-word pairs at a time), as bm25s
