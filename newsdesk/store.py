@@ -196,11 +196,14 @@ class ArticleStore:
     def article_signatures(self) -> dict[str, tuple[str, str]]:
         """Each stored article's story id and near-duplicate signature, as ``write_articles`` stored them (articles
         stored without one are left out): read from first chunks only."""
-        got = self._get_all(["metadatas"], where={"chunk_index": 0})
         return {
             str(m["article_id"]): (str(m.get("story_id", "")), str(m["signature"]))
-            for m in got["metadatas"] or [] if m.get("signature")
+            for m in self._first_chunks_metadata() if m.get("signature")
         }
+
+    def _first_chunks_metadata(self) -> list[dict[str, Any]]:
+        """Each article's first chunk's metadata: what describes the article, one chunk an article read."""
+        return self._get_all(["metadatas"], where={"chunk_index": 0})["metadatas"] or []
 
     def first_chunks(self, since_ts: int | None, until_ts: int | None) -> list[tuple[Chunk, np.ndarray]]:
         """The first chunk of every article published in [since_ts, until_ts) (None: open), with its vector: what
@@ -424,9 +427,8 @@ class ArticleStore:
         """Every article as its first chunk describes it, with the number of chunks that chunk says it has, newest
         first: one chunk an article is read, not every chunk's metadata (217 s at 10^6 chunks, on each start of
         the web chat)."""
-        got = self._get_all(["metadatas"], where={"chunk_index": 0})
         listed = []
-        for meta in got["metadatas"]:
+        for meta in self._first_chunks_metadata():
             c = _chunk_from("", meta)
             listed.append(StoredArticle(c.article_id, c.title, c.source, c.published_at, c.url,
                                         int(meta.get("chunk_count") or 0)))
