@@ -147,8 +147,8 @@ def measure(base: Settings, size: int, mode: str, chroma_url: str | None, questi
     for article_id in ids:
         store.remove_article(article_id)
     writer.update(store, ids)
-    return {"load_s": load_s, "articles_s": articles_s, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "max_ms": max(ms),
-            "serving_rss_mb": serving_rss, "update_chunks": added, "update_write_s": write_s,
+    return {"load_s": load_s, "articles_s": articles_s, "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
+            "max_ms": max(ms), "serving_rss_mb": serving_rss, "update_chunks": added, "update_write_s": write_s,
             "update_index_s": update_s, "update_reload_s": reload_s, "update_found": found,
             "questions": len(ms)}
 

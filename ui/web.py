@@ -225,8 +225,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                 problems.append(f"- **error:** {html.escape(path.name)}: larger than the {upload_max_mb} MB upload limit")
             else:
                 paths.append(str(path))
-        summary, rows, choices = ingest(list(read_sources(paths)) if paths else [], names)
-        return "\n".join([summary, *problems]), rows, choices
+        summary, table, choices = ingest(list(read_sources(paths)) if paths else [], names)
+        return "\n".join([summary, *problems]), table, choices
 
     def ingest_url(url: str, follow: bool) -> tuple[str, dict[str, Any], Any]:
         url = (url or "").strip()
@@ -245,7 +245,10 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
         if removed:
             desk.keyword_index.update(desk.store, [article_id])
         message = f"Removed {article_id} ({removed} chunks)." if removed else f"**error:** no article with id {article_id!r}."
-        return message, library_table(desk.store.articles(), search)
+        return message, library_search(search)
+
+    def library_search(search: str) -> dict[str, Any]:
+        return library_table(desk.store.articles(), search)
 
     stored = desk.store.articles()  # read once as the page is built: examples, source filter and library
     with gr.Blocks(title="Newsdesk") as app:
@@ -309,8 +312,8 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
             status = gr.Markdown(elem_id="library-status")
             library = {"concurrency_id": "library", "concurrency_limit": 2}
             # on Enter, not on each key: each search reads the article list (20 s at 10^6 chunks)
-            search.submit(lambda s: library_table(desk.store.articles(), s), search, table, queue=False)
-            refresh.click(lambda s: library_table(desk.store.articles(), s), search, table, queue=False)
+            search.submit(library_search, search, table, queue=False)
+            refresh.click(library_search, search, table, queue=False)
             upload_button.click(upload, files, [status, table, sources], **library)
             url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
             remove_button.click(remove, [remove_id, search], [status, table], **library)
