@@ -16,6 +16,8 @@ from typing import Callable
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
+from newsdesk.qa.lexical import AUXILIARY
+
 log = logging.getLogger(__name__)
 
 
@@ -71,9 +73,12 @@ def judge(llm: LLM, question: str, passage: str, three_way: bool = True) -> Labe
 
 
 def statement_of(question: str) -> str:
-    """"Is it true that X?" as the statement X; any other question as it is."""
-    match = re.match(r"^Is it true that (.*)\?$", question.strip())
-    return match.group(1) if match else question
+    """"Is it true that X?" as the statement X, and "Is the harbour still closed?" as "the harbour still closed":
+    asked for a statement, the small model takes a question put in its place for one to answer, and answered "yes"
+    to "Is the harbour still closed?" over "The harbour reopened on Monday after a storm closed it"."""
+    text = question.strip().rstrip("?").strip()
+    match = re.match(rf"^(?:is it true that|(?:{AUXILIARY})\b)\s*(.+)$", text, re.I)
+    return match.group(1) if match else text
 
 
 def limited(ask: Judge, calls: int) -> Judge:

@@ -12,6 +12,8 @@ _NEGATION = re.compile(
     r"contradict\w*|disagree\w*|cannot)\b|n['’]t\b",  # "didn't", and "didn’t" as news sites set it
     re.I,
 )
+# The verbs that open a yes/no question: "Is …", "Did …", "Has …".
+AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 STOPWORDS = frozenset(

@@ -20,20 +20,20 @@ from newsdesk.qa.answer import Citation, Passage
 from newsdesk.qa.citations import citation, quoted
 from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
 from newsdesk.qa.judge import Label
+from newsdesk.qa.lexical import AUXILIARY
 from newsdesk.qa.prompt import REFUSAL
 from newsdesk.qa.report_relations import decide_relation, relation_of
 from newsdesk.qa.sentence_vectors import Embed
 
-_AUXILIARY = r"is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might"
 # "Does …?", and "Between the report on … and the one on …, was there …?" / "After X reported …, did Y …?"
 _YES_NO = re.compile(
-    rf"^\s*(?:(?P<lead>(?:between|after|before|following|since|when|while|in)\b[^?]*?),\s*)?(?P<aux>{_AUXILIARY})\s+"
+    rf"^\s*(?:(?P<lead>(?:between|after|before|following|since|when|while|in)\b[^?]*?),\s*)?(?P<aux>{AUXILIARY})\s+"
     r"(?:there\s+)?",
     re.I,
 )
 # "…, or does it claim …?", "consistent or inconsistent": a choice between answers, not a yes/no question.
 _CHOICE = re.compile(
-    rf",?\s+or\s+(?:{_AUXILIARY})\b|\b(\w+)\s+or\s+(?:in|un|non-?)?\1\b|\bor\s+(?:not|the other)\b", re.I
+    rf",?\s+or\s+(?:{AUXILIARY})\b|\b(\w+)\s+or\s+(?:in|un|non-?)?\1\b|\bor\s+(?:not|the other)\b", re.I
 )
 _CONNECTORS = re.compile(
     r",?\s+(?:while|whereas|in contrast to|compared to|compared with|similar(?:ly)? to how|similar to|and does|"
@@ -194,5 +194,5 @@ def explain(verdict: Verdict) -> tuple[str, list[Citation]]:
 def presupposed(question: str) -> str | None:
     """What a "why" question takes for granted, as a yes/no question: "Why is Robinson visiting India?" takes
     "Is Robinson visiting India?" for true."""
-    match = re.match(rf"^\s*why\s+({_AUXILIARY})\b\s*(.+)$", question.strip(), re.I)
+    match = re.match(rf"^\s*why\s+({AUXILIARY})\b\s*(.+)$", question.strip(), re.I)
     return f"{match.group(1).capitalize()} {match.group(2)}" if match else None

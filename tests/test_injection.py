@@ -66,6 +66,8 @@ def test_injected_lines_change_no_answer_with_the_default_model(tmp_path: Path) 
             assert injected["answer"] == plain["answer"], q["id"]
             assert [c["article_id"] for c in injected["citations"]] == [c["article_id"] for c in plain["citations"]]
             assert [c["quote"] for c in injected["citations"]] == [c["quote"] for c in plain["citations"]]
+        if q["answer"] == "No":  # the worst answer: a false claim confirmed with a citation
+            assert injected["verdict"] != "yes" and plain["verdict"] != "yes", (q["id"], said)
         if q["question_type"] == "null_query":
             assert injected["refused"], (q["id"], said)
         elif not injected["refused"] and normalise(q["answer"]) in normalise(said):

@@ -455,6 +455,18 @@ def test_judge_questions_about_one_passage_share_all_but_what_is_asked() -> None
     assert "Robinson is visiting Pakistan" in restated[shared:] and "Is it true" not in restated
 
 
+def test_the_model_is_asked_whether_a_sentence_restates_a_statement_never_a_question() -> None:
+    """Given "Statement: Is the harbour still closed?", the default model answered the question ("yes") over "The
+    harbour reopened on Monday after a storm closed it"; the claim of a plain yes/no question goes as a statement."""
+    llm = ScriptedLLM(reply="", rewrite="no", restated="no", sent=[])
+    ask_model(llm, "Is the harbour at Port Ellen still closed?", "The harbour reopened on Monday.", False)
+    ask_model(llm, "Is it true that Robinson is visiting Pakistan?", "Robinson is in Pakistan.", False)
+    ask_model(llm, "Did the Midvale rail strike go ahead?", "Workers called off the strike.", False)
+    statements = [(m[-1].content or "").rpartition("Statement: ")[2] for m in llm.sent]
+    assert statements == ["the harbour at Port Ellen still closed", "Robinson is visiting Pakistan",
+                          "the Midvale rail strike go ahead"]
+
+
 def test_judge_reply_outside_the_labels_confirms_nothing() -> None:
     llm = ScriptedLLM(reply="", rewrite="maybe", restated="maybe", sent=[])
     assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", True) is Label.NOT_STATED
