@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from newsdesk.sentences import split_sentences
 from newsdesk.qa.answer import Passage
@@ -54,6 +55,30 @@ _DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|dro
 _BETTER = re.compile(r"\b(?:improv\w*|better|benefi\w*|positive(?:ly)?|healthier|strengthen\w*)\b", re.I)
 _WORSE = re.compile(r"\b(?:worsen\w*|worse|negative(?:ly)?|harm\w*|hurt\w*|impair\w*|damag\w*|detriment\w*|"
                     r"weaken\w*)\b", re.I)
+# Outcomes that exclude each other: a claim that a council "rejected" a budget against a sentence saying it
+# "approved" it, that a harbour is "closed" against "open". Who won is read from where each name stands (below).
+_OUTCOMES = [
+    (re.compile(r"\b(?:accept\w*|approv\w*|agree[ds]?|endors\w*|ratif\w*)\b", re.I),
+     re.compile(r"\b(?:reject\w*|refus\w*|veto\w*|vote[ds]?\s+(?:down|against))\b", re.I)),
+    (re.compile(r"\b(?:confirm\w*|admit\w*|acknowledg\w*)\b", re.I), re.compile(r"\b(?:den(?:y|ies|ied|ial))\b", re.I)),
+    (re.compile(r"\b(?:(?:re-?)?open(?:s|ed|ing)?)\b", re.I), re.compile(r"\b(?:clos(?:e|es|ed|ing|ure)|shut\w*)\b", re.I)),
+    (re.compile(r"\b(?:allow\w*|permit\w*|legali[sz]\w*)\b", re.I),
+     re.compile(r"\b(?:ban(?:s|ned|ning)?|prohibit\w*|forb[ia]d\w*|outlaw\w*)\b", re.I)),
+    (re.compile(r"\b(?:convict\w*|guilty)\b", re.I), re.compile(r"\b(?:acquit\w*|innocent)\b", re.I)),
+]
+# Who won and who lost, from where a name stands: "Lindqvist won", "Rovers beat City" (after the name: it won);
+# "defeating the incumbent Jonas Berg", "beat Ashby City" (before it: it lost), and "lost to Rovers" (it won).
+_WINS = re.compile(r"^(?:\W*\w+){0,2}?\W*\b(?:w[io]n|wins|winning|beat|beats|defeat(?:s|ed)?|oust(?:s|ed)|unseat\w*)\b",
+                   re.I)
+_LOSES = re.compile(r"^(?:\W*\w+){0,2}?\W*\b(?:los[et]|loses|losing)\b", re.I)
+_BEATEN = re.compile(r"\b(?:beat(?:s|ing)?|defeat(?:s|ed|ing)?|oust(?:s|ed|ing)?|unseat\w*)\b(?:\W+\w+){0,3}\W*$", re.I)
+_LOST_TO = re.compile(r"\blos[et]\s+to\W*$", re.I)
+# A state ended: "The harbour reopened on Monday after a storm closed it" no longer bears out "the harbour is closed".
+_RESTORED = re.compile(r"\b(?:re-?open\w*|resum\w*|restart\w*|reinstat\w*|restor\w*|lift(?:s|ed|ing)?)\b", re.I)
+# Only a state ("is closed", "was banned"), not the event that began it ("Did the storm close the harbour?").
+_INTERRUPTED = re.compile(r"\b(?:closed|shut|halted|suspended|stopped|banned)\b", re.I)
+# What has yet to happen: "The deal still needs approval from regulators" does not say it was approved.
+_PENDING = re.compile(r"\b(?:needs?|needed|await\w*|pending|yet)\b", re.I)
 # Prefixes that turn or temper a word ("in" and "im" start too many other words to count).
 _ALTERING = re.compile(r"(?:un|dis|non|mis|luke|anti|semi|half)-?")
 # Turning prefixes of a claim's word whose sentence has the word without them ("illegal" against "acted legally"):
@@ -169,6 +194,10 @@ def _check_complete(
         # the thing plainly; a stray "not" in the article's sentence is no sign of the opposite.
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it without the question's negation", "code")
+    if _negates_claim(claim, best, terms):
+        # the other direction: "No accidents have been linked to the fault" against "accidents have been linked"
+        return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
+                          "the articles state it with a negation the question lacks", "code")
     altered = _altered(terms, best)
     if altered:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
@@ -230,10 +259,60 @@ def _disputed(window: Window, claim: str) -> bool:
 
 
 def _opposed(window: Window, claim: str) -> bool:
-    """The sentence speaks only of more where the claim speaks only of less, or only of better where the claim
-    speaks only of worse, or the other way round."""
-    return any(_direction(claim, up, down) * _direction(window.sentence, up, down) < 0
-               for up, down in ((_UP, _DOWN), (_BETTER, _WORSE)))
+    """The sentence says the claim's outcome the other way: only more where the claim says only less, only better
+    where it says worse, "approved" where it says "rejected" (``_OUTCOMES``); a name the claim has winning is beaten
+    in the sentence, or the other way round; or the sentence negates a word of a claim that negates nothing ("No
+    accidents have been linked" against "accidents have been linked"). Such a sentence never makes the claim true,
+    whatever the model reads into it: the small model said yes to "Did Jonas Berg win?" over "Lindqvist won …,
+    defeating the incumbent Jonas Berg"."""
+    if any(_direction(claim, up, down) * _direction(window.sentence, up, down) < 0
+           for up, down in ((_UP, _DOWN), (_BETTER, _WORSE), *_OUTCOMES)):
+        return True
+    if _RESTORED.search(window.sentence) and _INTERRUPTED.search(claim) and not _RESTORED.search(claim):
+        return True
+    specifics = claim_specifics(claim)
+    names = [s.text for s in specifics if s.kind is Kind.NAME]
+    if any(_outcome(claim, name) * _outcome(window.near.text, name) < 0 for name in names):
+        return True
+    terms = _terms(claim, specifics)
+    pending = _marks(window.sentence, terms, _PENDING.fullmatch) and not _PENDING.search(claim)
+    return pending or _negates_claim(claim, window, terms)
+
+
+def _negates_claim(claim: str, window: Window, terms: set[str]) -> bool:
+    """The sentence states the claim, as much as its words can tell, and negates it: "No accidents have been linked
+    to the fault" against "accidents have been linked to the brake fault"."""
+    return not _asserts_negation(claim) and term_share(terms, window) >= TERM_SHARE and \
+        _negates(window.sentence, terms)
+
+
+def _outcome(text: str, name: str) -> int:
+    """1 where ``text`` has ``name`` winning, -1 losing, 0 where it says neither or both."""
+    won = lost = False
+    for at in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
+        before, after = text[: at.start()], text[at.end():]
+        won |= bool(_WINS.match(after) or _LOST_TO.search(before))
+        lost |= bool(_LOSES.match(after) or _BEATEN.search(before))
+    return won - lost
+
+
+def _negates(sentence: str, terms: set[str]) -> bool:
+    """A negation word stands before one of ``terms`` with nothing but function words between: "No accidents have
+    been linked", "did not approve"; not "not only … but", a "not" about something else, or "without" (the Reds
+    are "without Andy Robertson": a circumstance, not a denial)."""
+    return _marks(sentence, terms, lambda word: negated(word) and word.lower() != "without")
+
+
+def _marks(sentence: str, terms: set[str], mark: Callable[[str], object]) -> bool:
+    """A word ``mark`` accepts stands before one of ``terms``, with nothing but function words between."""
+    words = re.findall(r"[\w'’]+", sentence)
+    for i, word in enumerate(words):
+        if not mark(word):
+            continue
+        following = [w for w in words[i + 1: i + 4] if w.lower() not in STOPWORDS]
+        if following and _shares(next(iter(content_words(following[0])), ""), frozenset(terms)):
+            return True
+    return False
 
 
 def _direction(text: str, up: re.Pattern[str], down: re.Pattern[str]) -> int:

@@ -414,6 +414,58 @@ def test_a_sentence_saying_better_where_the_claim_says_worse_is_disputed() -> No
     assert decide(better, [sleep], EMBED, same_way).label is Label.SUPPORTED and same_way.asked == []
 
 
+def test_an_outcome_the_sentence_states_the_other_way_is_never_confirmed() -> None:
+    """The model said yes to each of these; the sentence has the claim's names and most of its words, but the
+    opposite outcome: approved for rejected, reopened for closed, the winner beaten."""
+    def day(n: int, text: str) -> Passage:
+        return passage(n, text, "Local News", "2023-11-06T00:00:00+00:00", 1699228800)
+
+    council = day(1, "Aberlour council approved a budget of £12 million for a new town library on Wednesday evening.")
+    union = day(2, "Rail workers have called off a strike after union members accepted a pay rise of 6 percent.")
+    harbour = day(3, "The harbour at Port Ellen reopened on Monday after a storm closed it for three days.")
+    election = day(4, "Maria Lindqvist won the mayoral election in Harnsby on Sunday with 54 percent of the vote, "
+                      "defeating the incumbent Jonas Berg.")
+    match = day(5, "Kelton Rovers beat Ashby City 3-1 on Saturday to reach the county cup final.")
+    deal = day(6, "Norrbank and Fjordkreditt agreed to merge. The deal still needs approval from regulators.")
+    for question, found in [
+        ("Did the council reject the library budget?", council),
+        ("Did union members reject the pay rise?", union),
+        ("Is the harbour at Port Ellen closed?", harbour),
+        ("Did Jonas Berg win the mayoral election in Harnsby?", election),
+        ("Did Maria Lindqvist lose the mayoral election in Harnsby?", election),
+        ("Did Ashby City win the match against Kelton Rovers?", match),
+        ("Did Kelton Rovers lose to Ashby City?", match),
+        ("Did the Norrbank deal get approval from regulators?", deal),
+    ]:
+        fooled = RecordingJudge(Label.SUPPORTED)
+        verdict = decide(question, [found], EMBED, fooled)
+        assert verdict.label is Label.NOT_STATED, (question, verdict)
+        assert fooled.three_way == [True], question  # the model may still find it contradicted: "No"
+        assert decide(question, [found], EMBED, RecordingJudge(Label.CONTRADICTED)).label is Label.CONTRADICTED
+    for question, found in [
+        ("Did the council approve the library budget?", council),
+        ("Did union members accept a pay rise?", union),
+        ("Did the harbour at Port Ellen reopen?", harbour),
+        ("Did the storm close the harbour at Port Ellen for three days?", harbour),  # what it did, not a state now
+        ("Did Maria Lindqvist win the mayoral election in Harnsby?", election),
+        ("Did Jonas Berg lose the mayoral election in Harnsby?", election),
+        ("Did Kelton Rovers beat Ashby City?", match),
+        ("Does the Norrbank deal need approval from regulators?", deal),
+    ]:
+        assert decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED, question
+
+
+def test_a_sentence_that_negates_the_claims_words_answers_no() -> None:
+    recall = passage(1, "Veltra Motors is recalling 40,000 vans because a brake hose can wear through. No accidents "
+                        "have been linked to the fault.", "Motor Weekly", "2023-11-02T00:00:00+00:00", 1698883200)
+    judge = RecordingJudge(Label.SUPPORTED)
+    verdict = decide("Have accidents been linked to the brake fault at Veltra Motors?", [recall], EMBED, judge)
+    assert verdict.label is Label.CONTRADICTED and judge.asked == []
+    assert verdict.reason == "the articles state it with a negation the question lacks"
+    linked = decide("Is Veltra Motors recalling vans over a brake fault?", [recall], EMBED, judge)
+    assert linked.label is Label.SUPPORTED  # "No accidents" negates none of this claim's words
+
+
 def test_a_word_the_sentence_holds_only_turned_by_a_prefix_is_not_confirmed() -> None:
     ties = passage(1, "Pakistan's relations with the US have been lukewarm, especially under the Joe Biden "
                       "administration.", "The Nation", "2022-06-30T00:00:00+00:00", 1656547200)
