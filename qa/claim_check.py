@@ -2,8 +2,9 @@
 
 Code decides what it can see: a claim whose name, place, number or date no passage holds is not borne out, and
 is contradicted when the sentence closest to it states another of the same kind in its place ("Pakistan" where
-the claim says "India", "75" where it says "50"); a claim whose specifics a sentence holds, with most of its
-other words, is supported, unless it asserts a negation the sentence does not make. What is left (the
+the claim says "India", "75" where it says "50"); a claim whose specifics a sentence holds, with all of its
+other words, is supported, unless it asserts a negation the sentence does not make, or the sentence negates it or
+states its outcome the other way ("approved" for "rejected"), which no model reply can overrule. What is left (the
 specifics are there but the words around them differ) goes to the model as narrow questions: yes / no / not stated;
 then, where it says "not stated" and no sentence denies or undoes the claim ("called off"), whether the sentence
 restates it in other words (yes / no). The model chooses only among those labels, and a sentence it has not seen
@@ -26,7 +27,7 @@ from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
-TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to support it without the model
+TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to state it, as far as words can tell
 JUDGED_WINDOWS = 2  # sentences the model may be asked about, per claim
 ROLE_REACH = 4  # words either side of a name or place that say what it does in a claim or a sentence
 # Words that say who reported, not what happened: a claim "The Verge article suggests that…" is about the rest.
@@ -61,7 +62,8 @@ _OUTCOMES = [
     (re.compile(r"\b(?:accept\w*|approv\w*|agree[ds]?|endors\w*|ratif\w*)\b", re.I),
      re.compile(r"\b(?:reject\w*|refus\w*|veto\w*|vote[ds]?\s+(?:down|against))\b", re.I)),
     (re.compile(r"\b(?:confirm\w*|admit\w*|acknowledg\w*)\b", re.I), re.compile(r"\b(?:den(?:y|ies|ied|ial))\b", re.I)),
-    (re.compile(r"\b(?:(?:re-?)?open(?:s|ed|ing)?)\b", re.I), re.compile(r"\b(?:clos(?:e|es|ed|ing|ure)|shut\w*)\b", re.I)),
+    (re.compile(r"\b(?:(?:re-?)?open(?:s|ed|ing)?)\b", re.I),
+     re.compile(r"\b(?:clos(?:e|es|ed|ing|ure)|shut\w*)\b", re.I)),
     (re.compile(r"\b(?:allow\w*|permit\w*|legali[sz]\w*)\b", re.I),
      re.compile(r"\b(?:ban(?:s|ned|ning)?|prohibit\w*|forb[ia]d\w*|outlaw\w*)\b", re.I)),
     (re.compile(r"\b(?:convict\w*|guilty)\b", re.I), re.compile(r"\b(?:acquit\w*|innocent)\b", re.I)),
@@ -202,7 +204,9 @@ def _check_complete(
     if altered:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
                           f"the articles say {altered[1]}, not {altered[0]}", "code")
-    if term_share(terms, best) >= TERM_SHARE and not _disputed(best, claim):
+    if term_share(terms, best) == 1.0 and not _disputed(best, claim):
+        # every other word: the one missing may be what the claim asserts ("refuse" in "the US refuse to continue
+        # working with Pakistan's government", against "We look forward to continuing that work with …")
         return ClaimCheck(claim, Label.SUPPORTED, best.passage, best.sentence, "the articles state it", "code")
     if judge is None:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,

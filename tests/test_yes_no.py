@@ -199,6 +199,19 @@ def test_a_claim_the_sentence_states_is_yes_in_code_and_a_paraphrase_goes_to_the
     assert decide("Is Todd D. Robinson visiting Pakistan?", [SEED], EMBED, None).label is Label.NOT_STATED
 
 
+def test_a_sentence_lacking_one_word_of_the_claim_is_no_yes_in_code() -> None:
+    """The word the sentence lacks may be what the claim asserts: "refuse" against "look forward to continuing"."""
+    work = passage(1, "US State Department spokesperson Ned Price said the relationship was a vital one. “We look "
+                      "forward to continuing that work with Pakistan’s government to promote peace and "
+                      "prosperity in Pakistan and the broader region,” he said.", "The Nation",
+                   "2022-06-30T00:00:00+00:00", 1656547200)
+    judge = RecordingJudge(Label.NOT_STATED)
+    verdict = decide("Did the US refuse to continue working with Pakistan's government?", [work], EMBED, judge)
+    assert verdict.label is Label.NOT_STATED and judge.asked  # for the model to read, not for code to confirm
+    assert decide("Does the US look forward to continuing work with Pakistan's government?", [work], EMBED,
+                  RecordingJudge(Label.NOT_STATED)).label is Label.SUPPORTED
+
+
 def test_a_claim_contradicted_in_code_answers_no_without_asking_the_model_about_the_others() -> None:
     question = "Is Todd D. Robinson visiting Pakistan, while the United States celebrates 50 years of ties?"
     assert claims_of(question) == ["Todd D. Robinson visiting Pakistan", "the United States celebrates 50 years of ties"]
