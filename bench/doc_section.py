@@ -18,7 +18,8 @@ DOC = REPO / "docs" / "benchmarks.md"
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        # rstrip only: `status --porcelain` starts a line with a space (" M docs/…"), which the path is read after
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.rstrip()
     except OSError:
         return ""
 
