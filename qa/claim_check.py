@@ -2,9 +2,11 @@
 
 Code decides what it can see: a claim whose name, place, number or date no passage holds is not borne out, and
 is contradicted when the sentence closest to it states another of the same kind in its place ("Pakistan" where
-the claim says "India", "75" where it says "50"); a claim whose specifics a sentence holds, with all of its
-other words, is supported, unless it asserts a negation the sentence does not make, or the sentence negates it or
-states its outcome the other way ("approved" for "rejected"), which no model reply can overrule. What is left (the
+the claim says "India", "75" where it says "50"). A claim whose specifics a sentence holds is contradicted when
+that sentence negates it, counts the same thing with another figure, or states its outcome the other way
+("approved" for "rejected", "fell" for "rose", the claim's winner beaten, "reopened" for "is closed", "still needs
+approval" for "approved"); else supported when the sentence holds all of its other words. Where the words say
+the outcome went the other way but code cannot settle it, no model reply makes the claim true. What is left (the
 specifics are there but the words around them differ) goes to the model as narrow questions: yes / no / not stated;
 then, where it says "not stated" and no sentence denies or undoes the claim ("called off"), whether the sentence
 restates it in other words (yes / no). The model chooses only among those labels, and a sentence it has not seen
@@ -28,6 +30,9 @@ from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day,
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to state it, as far as words can tell
+# A negation before one of half the claim's words keeps the model's "yes" from counting ("said he would not stand
+# again" against "Will Webb stand again for mayor?"); only TERM_SHARE of them answers "No" in code.
+NEGATED_SHARE = 0.5
 JUDGED_WINDOWS = 2  # sentences the model may be asked about, per claim
 ROLE_REACH = 4  # words either side of a name or place that say what it does in a claim or a sentence
 # Words that say who reported, not what happened: a claim "The Verge article suggests that…" is about the rest.
@@ -48,9 +53,10 @@ _DISPUTING = re.compile(
 )
 # The direction of a change or comparison: a claim of "reduced ease" against a sentence saying "more easily" is
 # disputed by it, however many words they share.
-_UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|es|ing)|rose|grow\w*|greater|larger|bigger|boost\w*)\b", re.I)
-_DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|ing)?|fell|drop\w*|declin\w*|fewer|smaller)\b",
-                   re.I)
+_UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|en|es|ing)|rose|grow\w*|grew|greater|larger|bigger|boost\w*|"
+                 r"climb\w*|soar\w*|up\s+from)\b", re.I)
+_DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|en|ing)?|fell|drop\w*|declin\w*|fewer|smaller|"
+                   r"shr[aiu]nk\w*|slow(?:s|ed|ing)?|plung\w*|slump\w*|down\s+from)\b", re.I)
 # Whether a change is for the better or the worse: a claim of a "negative impact on sleep quality" against a sentence
 # saying it "can improve the quality of sleep" is disputed by it, however many words they share.
 _BETTER = re.compile(r"\b(?:improv\w*|better|benefi\w*|positive(?:ly)?|healthier|strengthen\w*)\b", re.I)
@@ -70,10 +76,11 @@ _OUTCOMES = [
 ]
 # Who won and who lost, from where a name stands: "Lindqvist won", "Rovers beat City" (after the name: it won);
 # "defeating the incumbent Jonas Berg", "beat Ashby City" (before it: it lost), and "lost to Rovers" (it won).
-_WINS = re.compile(r"^(?:\W*\w+){0,2}?\W*\b(?:w[io]n|wins|winning|beat|beats|defeat(?:s|ed)?|oust(?:s|ed)|unseat\w*)\b",
-                   re.I)
+_WINS = re.compile(r"^(?:\W*\w+){0,2}?\W*\b(?:w[io]n|wins|winning|beat|beats|defeat(?:s|ed)?|oust(?:s|ed)|unseat\w*|"
+                   r"(?:re-?)?elected)\b", re.I)
 _LOSES = re.compile(r"^(?:\W*\w+){0,2}?\W*\b(?:los[et]|loses|losing)\b", re.I)
-_BEATEN = re.compile(r"\b(?:beat(?:s|ing)?|defeat(?:s|ed|ing)?|oust(?:s|ed|ing)?|unseat\w*)\b(?:\W+\w+){0,3}\W*$", re.I)
+_BEATEN = re.compile(r"\b(?:beat(?:s|ing)?|defeat(?:s|ed|ing)?|oust(?:s|ed|ing)?|unseat\w*|ahead\s+of)\b"
+                     r"(?:\W+\w+){0,3}\W*$", re.I)
 _LOST_TO = re.compile(r"\blos[et]\s+to\W*$", re.I)
 # A state ended: "The harbour reopened on Monday after a storm closed it" no longer bears out "the harbour is closed".
 _RESTORED = re.compile(r"\b(?:re-?open\w*|resum\w*|restart\w*|reinstat\w*|restor\w*|lift(?:s|ed|ing)?)\b", re.I)
@@ -92,6 +99,25 @@ _WITHOUT = re.compile(r"\bwithout\b", re.I)
 # A date that says when a report came out ("the report published on October 1", "the Fortune article on
 # September 26"): the article's date holds it; a date in the sentence is of something else, never "instead".
 _PUBLISHED = re.compile(r"\b(?:published|posted|dated|report\w*|article|story|piece|column)\b(?:\W+\S+){0,4}\W*$", re.I)
+# A question about a state now: "Is the harbour closed?", "… still closed", not "Is it true that it was closed".
+_PRESENT_STATE = re.compile(r"^\s*(?:is|are)\b(?!\s+it\s+true\b)|\b(?:is|are|remains?|still|now|currently|any\s?more|"
+                            r"any longer)\b", re.I)
+# The words that say which way an outcome went: a sentence that states it the other way differs from the claim in them.
+_TURNING = [_UP, _DOWN, _BETTER, _WORSE, *(p for pair in _OUTCOMES for p in pair), _RESTORED, _INTERRUPTED, _PENDING,
+            re.compile(r"\b(?:w[io]n\w*|los[et]|los(?:es|ing)|beat\w*|defeat\w*|oust\w*|unseat\w*|elect\w*)\b", re.I)]
+SETTLE_SHARE = 0.3  # share of a claim's words that do not turn, which a sentence must hold to answer "No" in code
+# Neither up nor down: "Unemployment was unchanged at 4.2 percent" against "Did unemployment rise to 4.2 percent?"
+_STEADY = re.compile(r"\b(?:unchanged|steady|flat|stable)\b", re.I)
+# What the reader is told when the sentence states the claim's outcome the other way (``_opposition``).
+_OPPOSITE = {
+    "direction": "the articles say it goes the other way",
+    "steady": "the articles say it was unchanged",
+    "outcome": "the articles state the opposite outcome",
+    "restored": "the articles say that has since ended",
+    "name": "the articles state the result the other way round",
+    "pending": "the articles say it has yet to happen",
+    "negates": "the articles state it with a negation the question lacks",
+}
 FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 1,200, $2, 4.5%
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
@@ -200,11 +226,23 @@ def _check_complete(
         # the other direction: "No accidents have been linked to the fault" against "accidents have been linked"
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it with a negation the question lacks", "code")
+    swapped = _figure_instead(claim, best)
+    if swapped:
+        # "offer to sell 140 stores" against "offered to sell 60 stores", 140 being in the sentence before
+        return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
+                          f"the articles say {swapped[0]}, not {swapped[1]}", "code")
     altered = _altered(terms, best)
     if altered:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
                           f"the articles say {altered[1]}, not {altered[0]}", "code")
-    if term_share(terms, best) == 1.0 and not _disputed(best, claim):
+    stated = term_share(terms, best) == 1.0
+    # a sentence further off may answer "No" only when the closest does not hold the claim's words: "The museum had
+    # closed in April 2022" does not undo "The museum reopened … after a two-year refit"
+    for window in [best] if stated else complete[:JUDGED_WINDOWS]:
+        turned = _opposition(window, claim)
+        if turned and _settles(turned, window, claim, terms, asked_as, closest=window is best):
+            return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, _OPPOSITE[turned], "code")
+    if stated and not _disputed(best, claim):
         # every other word: the one missing may be what the claim asserts ("refuse" in "the US refuse to continue
         # working with Pakistan's government", against "We look forward to continuing that work with …")
         return ClaimCheck(claim, Label.SUPPORTED, best.passage, best.sentence, "the articles state it", "code")
@@ -229,6 +267,20 @@ def _check_complete(
             return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
                               "a sentence beside it disputes it", "model")
     return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence, "no sentence states it", "model")
+
+
+def _figure_instead(claim: str, window: Window) -> tuple[str, str] | None:
+    """(the sentence's figure, the claim's) where the sentence counts the same thing as the claim with another
+    figure ("60 stores" for "140 stores"), the claim's own being only in the sentence before it or the title."""
+    for claimed in claim_specifics(claim):
+        if claimed.kind is not Kind.NUMBER or not FIGURE.fullmatch(claimed.text) or \
+                held(claimed, Holder.of(window.sentence)):
+            continue
+        for stated in specifics_of(window.sentence):
+            if stated.kind is Kind.NUMBER and figure_value(stated.text) != figure_value(claimed.text) and \
+                    _same_role(claimed, claim, stated, window.sentence, {}):
+                return stated.text, claimed.text
+    return None
 
 
 def _altered(terms: set[str], window: Window) -> tuple[str, str] | None:
@@ -263,30 +315,67 @@ def _disputed(window: Window, claim: str) -> bool:
 
 
 def _opposed(window: Window, claim: str) -> bool:
-    """The sentence says the claim's outcome the other way: only more where the claim says only less, only better
-    where it says worse, "approved" where it says "rejected" (``_OUTCOMES``); a name the claim has winning is beaten
-    in the sentence, or the other way round; or the sentence negates a word of a claim that negates nothing ("No
-    accidents have been linked" against "accidents have been linked"). Such a sentence never makes the claim true,
-    whatever the model reads into it: the small model said yes to "Did Jonas Berg win?" over "Lindqvist won …,
+    """The sentence says the claim's outcome the other way (``_opposition``): it never makes the claim true,
+    whatever the model reads into it. The small model said yes to "Did Jonas Berg win?" over "Lindqvist won …,
     defeating the incumbent Jonas Berg"."""
-    if any(_direction(claim, up, down) * _direction(window.sentence, up, down) < 0
-           for up, down in ((_UP, _DOWN), (_BETTER, _WORSE), *_OUTCOMES)):
-        return True
-    if _RESTORED.search(window.sentence) and _INTERRUPTED.search(claim) and not _RESTORED.search(claim):
-        return True
+    return _opposition(window, claim) is not None
+
+
+def _opposition(window: Window, claim: str) -> str | None:
+    """How the sentence says the claim's outcome the other way, or None: "direction", only more where the claim
+    says only less, only better where it says worse; "outcome", "approved" where it says "rejected"
+    (``_OUTCOMES``); "restored", reopened where the claim has it closed; "name", a name the claim has winning is
+    beaten in the sentence, or the other way round; "pending", it has yet to happen ("still needs approval");
+    "negates", the sentence negates a word of a claim that negates nothing ("No accidents have been linked"
+    against "accidents have been linked")."""
     specifics = claim_specifics(claim)
+    terms = _terms(claim, specifics)
+    near = _near(window.sentence, terms | {w for s in specifics for w in s.words})
+    if any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(window.sentence, up, down)) < 0
+           for up, down in ((_UP, _DOWN), (_BETTER, _WORSE))):
+        return "direction"
+    if _direction(claim, _UP, _DOWN) and _STEADY.search(near) and not _direction(near, _UP, _DOWN):
+        return "steady"
+    if any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(window.sentence, up, down)) < 0
+           for up, down in _OUTCOMES):
+        return "outcome"
+    if _RESTORED.search(window.sentence) and _INTERRUPTED.search(claim) and not _RESTORED.search(claim):
+        return "restored"
     names = [s.text for s in specifics if s.kind is Kind.NAME]
     if any(_outcome(claim, name) * _outcome(window.near.text, name) < 0 for name in names):
-        return True
-    terms = _terms(claim, specifics)
-    pending = _marks(window.sentence, terms, _PENDING.fullmatch) and not _PENDING.search(claim)
-    return pending or _negates_claim(claim, window, terms)
+        return "name"
+    if _marks(window.sentence, terms, _PENDING.fullmatch) and not _PENDING.search(claim):
+        return "pending"
+    return "negates" if _negates_claim(claim, window, terms, NEGATED_SHARE) else None
 
 
-def _negates_claim(claim: str, window: Window, terms: set[str]) -> bool:
+def _settles(turned: str, window: Window, claim: str, terms: set[str], asked_as: str, closest: bool) -> bool:
+    """Whether an opposition found in code answers "No" without the model. The sentence must be about what the
+    claim is about: it holds SETTLE_SHARE of the claim's other words, those that turn (approved, more) aside. More
+    or less, better or worse are words of many sentences, so they count only in the sentence closest to the
+    claim. A negation in the claim or the sentence turns an outcome back ("did not approve" is no approval to set
+    against "rejected"). An ended state answers only a question about the state now ("Is the harbour closed?",
+    not "Was the harbour closed for a week?", which the reopening does not settle). The model is asked about the
+    others, and its "yes" is still not taken."""
+    plain = {t for t in terms if not any(p.search(t) for p in _TURNING)}
+    if term_share(plain, window) < SETTLE_SHARE:
+        return False
+    if turned in ("direction", "steady", "outcome", "restored", "name") and \
+            (negated(window.sentence) or _asserts_negation(claim)):
+        return False
+    if turned == "negates":
+        return _negates_claim(claim, window, terms)
+    if turned in ("direction", "steady"):
+        return closest
+    if turned == "restored":
+        return bool(_PRESENT_STATE.search(asked_as))
+    return True
+
+
+def _negates_claim(claim: str, window: Window, terms: set[str], share: float = TERM_SHARE) -> bool:
     """The sentence states the claim, as much as its words can tell, and negates it: "No accidents have been linked
     to the fault" against "accidents have been linked to the brake fault"."""
-    return not _asserts_negation(claim) and term_share(terms, window) >= TERM_SHARE and \
+    return not _asserts_negation(claim) and term_share(terms, window) >= share and \
         _negates(window.sentence, terms)
 
 
@@ -317,6 +406,17 @@ def _marks(sentence: str, terms: set[str], mark: Callable[[str], object]) -> boo
         if following and _shares(next(iter(content_words(following[0])), ""), frozenset(terms)):
             return True
     return False
+
+
+def _near(sentence: str, terms: set[str], reach: int = 3) -> str:
+    """The sentence's words within ``reach`` of a word of the claim: which way "passenger numbers had risen 8
+    percent on last year, but margins had shrunk" says the numbers went, not the margins."""
+    words = re.findall(r"[\w'’]+", sentence)
+    kept: set[int] = set()
+    for i, word in enumerate(words):
+        if _shares(next(iter(content_words(word)), ""), frozenset(terms)):
+            kept.update(range(max(0, i - reach), min(len(words), i + reach + 1)))
+    return " ".join(words[i] for i in sorted(kept))
 
 
 def _direction(text: str, up: re.Pattern[str], down: re.Pattern[str]) -> int:

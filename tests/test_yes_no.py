@@ -395,41 +395,49 @@ def test_a_sentence_that_undoes_the_event_is_never_a_restatement() -> None:
     assert verdict.label is Label.NOT_STATED and judge_no.three_way == [True]  # no other sentence is asked
 
 
-def test_a_sentence_saying_more_where_the_claim_says_less_is_disputed() -> None:
+def test_a_sentence_saying_more_where_the_claim_says_less_answers_no() -> None:
     gpt = passage(1, "The co-authors claim that GPT-4 can be more easily prompted than other models to spout toxic "
                      "text.", "TechCrunch", "2023-09-28T00:00:00+00:00", 1695859200)
-    judge = RecordingJudge(Label.NOT_STATED)
-    decide("Does TechCrunch suggest that GPT-4 is less easily prompted than other models to spout toxic text?",
-           [gpt], EMBED, judge)
-    assert judge.three_way == [True]
     fooled = RecordingJudge(Label.SUPPORTED)  # the small model said "yes" to "reduced ease" over "more easily"
-    verdict = decide("Does TechCrunch suggest a reduced ease of prompting GPT-4 to spout toxic text compared to "
-                     "other models?", [gpt], EMBED, fooled)
-    assert fooled.asked and verdict.label is Label.NOT_STATED
-    assert verdict.reason == "the articles say it goes the other way"
+    for question in ("Does TechCrunch suggest that GPT-4 is less easily prompted than other models to spout toxic "
+                     "text?", "Does TechCrunch suggest a reduced ease of prompting GPT-4 to spout toxic text compared "
+                     "to other models?"):
+        verdict = decide(question, [gpt], EMBED, fooled)
+        assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say it goes the other way"
+    assert fooled.asked == []
     same_way = RecordingJudge(Label.NOT_STATED)
     decide("Does TechCrunch suggest that toxic text is more readily drawn from GPT-4 than from other models?",
            [gpt], EMBED, same_way)
     assert same_way.three_way[:2] in ([], [True, False])
 
 
-def test_a_sentence_saying_better_where_the_claim_says_worse_is_disputed() -> None:
+def test_a_sentence_saying_better_where_the_claim_says_worse_answers_no() -> None:
     sleep = passage(1, "Time-restricted eating can also improve the quality of sleep, he noted, which can help the "
                        "brain recover better.", "FOX News - Health", "2023-10-02T00:00:00+00:00", 1696204800)
     worse = "Does FOX News suggest that time-restricted eating has a negative impact on sleep quality and brain recovery?"
     fooled = RecordingJudge(Label.SUPPORTED)
     verdict = decide(worse, [sleep], EMBED, fooled)
-    assert fooled.asked and fooled.three_way == [True], "the words match, but the change goes the other way"
-    assert verdict.label is Label.NOT_STATED and verdict.reason == "the articles say it goes the other way"
-    assert decide(worse, [sleep], EMBED, RecordingJudge(Label.CONTRADICTED)).label is Label.CONTRADICTED
+    assert verdict.label is Label.CONTRADICTED and fooled.asked == []
+    assert verdict.reason == "the articles say it goes the other way"
     same_way = RecordingJudge(Label.NOT_STATED)
     better = "Does FOX News suggest that time-restricted eating can improve the quality of sleep and brain recovery?"
     assert decide(better, [sleep], EMBED, same_way).label is Label.SUPPORTED and same_way.asked == []
 
 
-def test_an_outcome_the_sentence_states_the_other_way_is_never_confirmed() -> None:
+def test_more_or_less_in_a_sentence_further_from_the_claim_is_left_to_the_model() -> None:
+    """Words of change are in many sentences: only the closest one's answer "No" in code."""
+    epic = passage(1, "Epic Games is laying off around 830 employees, about 16 percent of its workforce. Back in 2020 "
+                      "the game had more registered players than the population of the United States.",
+                   "TechCrunch", "2023-09-29T00:00:00+00:00", 1695945600)
+    judge = RecordingJudge(Label.NOT_STATED)
+    verdict = decide("Does the TechCrunch article suggest that Epic Games is facing a workforce reduction?", [epic],
+                     EMBED, judge)
+    assert verdict.label is not Label.CONTRADICTED, verdict
+
+
+def test_an_outcome_the_sentence_states_the_other_way_answers_no() -> None:
     """The model said yes to each of these; the sentence has the claim's names and most of its words, but the
-    opposite outcome: approved for rejected, reopened for closed, the winner beaten."""
+    opposite outcome: approved for rejected, reopened for closed, the winner beaten. Code answers No."""
     def day(n: int, text: str) -> Passage:
         return passage(n, text, "Local News", "2023-11-06T00:00:00+00:00", 1699228800)
 
@@ -440,21 +448,28 @@ def test_an_outcome_the_sentence_states_the_other_way_is_never_confirmed() -> No
                       "defeating the incumbent Jonas Berg.")
     match = day(5, "Kelton Rovers beat Ashby City 3-1 on Saturday to reach the county cup final.")
     deal = day(6, "Norrbank and Fjordkreditt agreed to merge. The deal still needs approval from regulators.")
-    for question, found in [
-        ("Did the council reject the library budget?", council),
-        ("Did union members reject the pay rise?", union),
-        ("Is the harbour at Port Ellen closed?", harbour),
-        ("Did Jonas Berg win the mayoral election in Harnsby?", election),
-        ("Did Maria Lindqvist lose the mayoral election in Harnsby?", election),
-        ("Did Ashby City win the match against Kelton Rovers?", match),
-        ("Did Kelton Rovers lose to Ashby City?", match),
-        ("Did the Norrbank deal get approval from regulators?", deal),
+    for question, found, reason in [
+        ("Did the council reject the library budget?", council, "the articles state the opposite outcome"),
+        ("Did union members reject the pay rise?", union, "the articles state the opposite outcome"),
+        ("Is the harbour at Port Ellen closed?", harbour, "the articles say that has since ended"),
+        ("Did Jonas Berg win the mayoral election in Harnsby?", election,
+         "the articles state the result the other way round"),
+        ("Did Maria Lindqvist lose the mayoral election in Harnsby?", election,
+         "the articles state the result the other way round"),
+        ("Did Kelton Rovers lose to Ashby City?", match, "the articles state the result the other way round"),
+        ("Did the Norrbank deal get approval from regulators?", deal, "the articles say it has yet to happen"),
     ]:
         fooled = RecordingJudge(Label.SUPPORTED)
         verdict = decide(question, [found], EMBED, fooled)
-        assert verdict.label is Label.NOT_STATED, (question, verdict)
-        assert fooled.three_way == [True], question  # the model may still find it contradicted: "No"
-        assert decide(question, [found], EMBED, RecordingJudge(Label.CONTRADICTED)).label is Label.CONTRADICTED
+        assert verdict.label is Label.CONTRADICTED and verdict.reason == reason, (question, verdict)
+        assert fooled.asked == [], question
+    # the reopening does not say how long it was closed, nor the score that there was a match: the model is
+    # asked, and its "yes" is not taken
+    for question, found in [("Was the harbour at Port Ellen closed for a week?", harbour),
+                            ("Did Ashby City win the match against Kelton Rovers?", match)]:
+        fooled = RecordingJudge(Label.SUPPORTED)
+        verdict = decide(question, [found], EMBED, fooled)
+        assert verdict.label is Label.NOT_STATED and fooled.three_way == [True], question
     for question, found in [
         ("Did the council approve the library budget?", council),
         ("Did union members accept a pay rise?", union),
@@ -536,3 +551,48 @@ def test_judge_reply_outside_the_labels_confirms_nothing() -> None:
     llm = ScriptedLLM(reply="", rewrite="maybe", restated="maybe", sent=[])
     assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", True) is Label.NOT_STATED
     assert ask_model(llm, "Is Robinson in Pakistan?", "Robinson is in Pakistan.", False) is Label.NOT_STATED
+
+
+def test_which_way_the_claims_own_subject_went_decides_not_the_rest_of_the_sentence() -> None:
+    """Over "passenger numbers had risen …, but margins had shrunk" the sentence says both ways; the words next to
+    the claim's own say which way its subject went. The model said yes to each of these."""
+    def report(n: int, text: str) -> Passage:
+        return passage(n, text, "Business Desk", "2024-01-09T00:00:00+00:00", 1704758400)
+
+    airline = report(1, "Chief executive Lena Marsh said passenger numbers at Skyline Air had risen 8 percent on last "
+                        "year, but margins had shrunk.")
+    meals = report(2, "Orlin said demand for frozen meals had fallen and that production would move to its larger "
+                      "site in Kessington.")
+    jobs = report(3, "Unemployment in Corlan was unchanged at 4.2 percent in August, the statistics office said.")
+    for question, found, reason in [
+        ("Did passenger numbers at Skyline Air fall compared with last year?", airline,
+         "the articles say it goes the other way"),
+        ("Has demand for frozen meals risen, according to Orlin?", meals, "the articles say it goes the other way"),
+        ("Did unemployment in Corlan rise to 4.2 percent in August?", jobs, "the articles say it was unchanged"),
+    ]:
+        fooled = RecordingJudge(Label.SUPPORTED)
+        verdict = decide(question, [found], EMBED, fooled)
+        assert verdict.label is Label.CONTRADICTED and verdict.reason == reason, (question, verdict)
+    for question, found in [("Did passenger numbers at Skyline Air rise compared with last year?", airline),
+                            ("Did Skyline Air's margins shrink?", airline),
+                            ("Has demand for frozen meals fallen, according to Orlin?", meals)]:
+        assert decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED, question
+
+
+def test_a_figure_the_sentence_counts_otherwise_answers_no_though_the_passage_holds_it() -> None:
+    deal = passage(1, "The regulator said the merger of Alder and Birchwood would push up prices in 140 towns. The "
+                      "two companies had offered to sell 60 stores to win approval.", "Retail Bulletin",
+                   "2024-07-02T00:00:00+00:00", 1719878400)
+    fooled = RecordingJudge(Label.SUPPORTED)
+    verdict = decide("Did Alder and Birchwood offer to sell 140 stores?", [deal], EMBED, fooled)
+    assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say 60, not 140"
+    assert decide("Did Alder and Birchwood offer to sell 60 stores?", [deal], EMBED,
+                  RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
+
+
+def test_a_negation_before_half_the_claims_words_keeps_the_models_yes_from_counting() -> None:
+    webb = passage(1, "Colin Webb congratulated her and said he would not stand again.", "Ferndale Gazette",
+                   "2024-05-03T00:00:00+00:00", 1714694400)
+    fooled = RecordingJudge(Label.SUPPORTED)
+    verdict = decide("Will Colin Webb stand again for mayor?", [webb], EMBED, fooled)
+    assert verdict.label is Label.NOT_STATED and fooled.asked, verdict
