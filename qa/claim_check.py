@@ -53,10 +53,11 @@ _DISPUTING = re.compile(
 )
 # The direction of a change or comparison: a claim of "reduced ease" against a sentence saying "more easily" is
 # disputed by it, however many words they share.
-_UP = re.compile(r"\b(?:more|higher|increas\w*|ris(?:e|en|es|ing)|rose|grow\w*|grew|greater|larger|bigger|boost\w*|"
-                 r"climb\w*|soar\w*|up\s+from)\b", re.I)
-_DOWN = re.compile(r"\b(?:less|lower|reduc\w*|decreas\w*|fall(?:s|en|ing)?|fell|drop\w*|declin\w*|fewer|smaller|"
-                   r"shr[aiu]nk\w*|slow(?:s|ed|ing)?|plung\w*|slump\w*|down\s+from)\b", re.I)
+_UP = re.compile(r"\b(?:more(?!\s+than)|higher|increas\w*|ris(?:e|en|es|ing)|rose|grow\w*|grew|greater|larger|bigger|"
+                 r"boost\w*|climb\w*|soar\w*|doubl\w*|tripl\w*|up\s+from)\b", re.I)
+_DOWN = re.compile(r"\b(?:less(?!\s+than)|lower|reduc\w*|decreas\w*|fall(?:s|en|ing)?|fell|drop\w*|declin\w*|"
+                   r"fewer(?!\s+than)|smaller|shr[aiu]nk\w*|slow(?:s|ed|ing)?|plung\w*|slump\w*|halv\w*|down\s+from)\b",
+                   re.I)
 # Whether a change is for the better or the worse: a claim of a "negative impact on sleep quality" against a sentence
 # saying it "can improve the quality of sleep" is disputed by it, however many words they share.
 _BETTER = re.compile(r"\b(?:improv\w*|better|benefi\w*|positive(?:ly)?|healthier|strengthen\w*)\b", re.I)
@@ -330,7 +331,7 @@ def _opposition(window: Window, claim: str) -> str | None:
     against "accidents have been linked")."""
     specifics = claim_specifics(claim)
     terms = _terms(claim, specifics)
-    near = _near(window.sentence, terms | {w for s in specifics for w in s.words})
+    near = _near(window.sentence, claim)
     if any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(window.sentence, up, down)) < 0
            for up, down in ((_UP, _DOWN), (_BETTER, _WORSE))):
         return "direction"
@@ -353,15 +354,15 @@ def _settles(turned: str, window: Window, claim: str, terms: set[str], asked_as:
     """Whether an opposition found in code answers "No" without the model. The sentence must be about what the
     claim is about: it holds SETTLE_SHARE of the claim's other words, those that turn (approved, more) aside. More
     or less, better or worse are words of many sentences, so they count only in the sentence closest to the
-    claim. A negation in the claim or the sentence turns an outcome back ("did not approve" is no approval to set
-    against "rejected"). An ended state answers only a question about the state now ("Is the harbour closed?",
-    not "Was the harbour closed for a week?", which the reopening does not settle). The model is asked about the
-    others, and its "yes" is still not taken."""
+    claim. A negation in the claim, or in the sentence beside the claim's words, turns an outcome back ("did not
+    approve" is no approval to set against "rejected"). An ended state answers only a question about the state
+    now ("Is the harbour closed?", not "Was the harbour closed for a week?", which the reopening does not settle).
+    The model is asked about the others, and its "yes" is still not taken."""
     plain = {t for t in terms if not any(p.search(t) for p in _TURNING)}
     if term_share(plain, window) < SETTLE_SHARE:
         return False
     if turned in ("direction", "steady", "outcome", "restored", "name") and \
-            (negated(window.sentence) or _asserts_negation(claim)):
+            (negated(_near(window.sentence, claim)) or _asserts_negation(claim)):
         return False
     if turned == "negates":
         return _negates_claim(claim, window, terms)
@@ -408,9 +409,12 @@ def _marks(sentence: str, terms: set[str], mark: Callable[[str], object]) -> boo
     return False
 
 
-def _near(sentence: str, terms: set[str], reach: int = 3) -> str:
+def _near(sentence: str, claim: str, reach: int = 3) -> str:
     """The sentence's words within ``reach`` of a word of the claim: which way "passenger numbers had risen 8
-    percent on last year, but margins had shrunk" says the numbers went, not the margins."""
+    percent on last year, but margins had shrunk" says the numbers went, not the margins; whether a "not" is about
+    the claim's matter ("loans that may not be repaid" is not about a profit that fell)."""
+    specifics = claim_specifics(claim)
+    terms = _terms(claim, specifics) | {w for s in specifics for w in s.words}
     words = re.findall(r"[\w'’]+", sentence)
     kept: set[int] = set()
     for i, word in enumerate(words):

@@ -596,3 +596,22 @@ def test_a_negation_before_half_the_claims_words_keeps_the_models_yes_from_count
     fooled = RecordingJudge(Label.SUPPORTED)
     verdict = decide("Will Colin Webb stand again for mayor?", [webb], EMBED, fooled)
     assert verdict.label is Label.NOT_STATED and fooled.asked, verdict
+
+
+def test_more_than_counts_and_a_negation_about_something_else_turn_nothing() -> None:
+    """"more than a year" is a count, not a rise; "loans that may not be repaid" says nothing about the profit."""
+    def report(n: int, text: str) -> Passage:
+        return passage(n, text, "Money Times", "2024-10-24T00:00:00+00:00", 1729728000)
+
+    waiting = report(1, "At Corby hospitals the number of patients waiting more than a year fell slightly, to 1,100.")
+    profit = report(2, "Harrow Bank's pre-tax profit fell 22 percent to £1.3 billion as it set aside more money to "
+                       "cover loans that may not be repaid.")
+    zoo = report(3, "Danby Zoo expects visitor numbers to double next year.")
+    for question, found in [
+        ("Did the number of patients waiting more than a year at Corby hospitals rise?", waiting),
+        ("Did Harrow Bank's pre-tax profit rise 22 percent?", profit),
+        ("Does Danby Zoo expect fewer visitors next year?", zoo),
+    ]:
+        verdict = decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED))
+        assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say it goes the other way", \
+            (question, verdict)
