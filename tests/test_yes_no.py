@@ -49,6 +49,14 @@ class RecordingJudge:
         return self.label
 
 
+def assert_no_in_code(question: str, found: Passage, reason: str) -> None:
+    """Code answers "No" with ``reason`` over ``found``, whatever the model would say: it is never asked."""
+    fooled = RecordingJudge(Label.SUPPORTED)
+    verdict = decide(question, [found], EMBED, fooled)
+    assert verdict.label is Label.CONTRADICTED and verdict.reason == reason, (question, verdict)
+    assert fooled.asked == [], question
+
+
 def test_claims_split_at_connectives_and_order_words() -> None:
     assert claims_of("Does The Verge suggest that prices rose, while TechCrunch reports that sales fell?") == [
         "The Verge suggest that prices rose", "TechCrunch reports that sales fell"]
@@ -459,10 +467,7 @@ def test_an_outcome_the_sentence_states_the_other_way_answers_no() -> None:
         ("Did Kelton Rovers lose to Ashby City?", match, "the articles state the result the other way round"),
         ("Did the Norrbank deal get approval from regulators?", deal, "the articles say it has yet to happen"),
     ]:
-        fooled = RecordingJudge(Label.SUPPORTED)
-        verdict = decide(question, [found], EMBED, fooled)
-        assert verdict.label is Label.CONTRADICTED and verdict.reason == reason, (question, verdict)
-        assert fooled.asked == [], question
+        assert_no_in_code(question, found, reason)
     # the reopening does not say how long it was closed, nor the score that there was a match: the model is
     # asked, and its "yes" is not taken
     for question, found in [("Was the harbour at Port Ellen closed for a week?", harbour),
@@ -570,9 +575,7 @@ def test_which_way_the_claims_own_subject_went_decides_not_the_rest_of_the_sente
         ("Has demand for frozen meals risen, according to Orlin?", meals, "the articles say it goes the other way"),
         ("Did unemployment in Corlan rise to 4.2 percent in August?", jobs, "the articles say it was unchanged"),
     ]:
-        fooled = RecordingJudge(Label.SUPPORTED)
-        verdict = decide(question, [found], EMBED, fooled)
-        assert verdict.label is Label.CONTRADICTED and verdict.reason == reason, (question, verdict)
+        assert_no_in_code(question, found, reason)
     for question, found in [("Did passenger numbers at Skyline Air rise compared with last year?", airline),
                             ("Did Skyline Air's margins shrink?", airline),
                             ("Has demand for frozen meals fallen, according to Orlin?", meals)]:
@@ -612,6 +615,4 @@ def test_more_than_counts_and_a_negation_about_something_else_turn_nothing() -> 
         ("Did Harrow Bank's pre-tax profit rise 22 percent?", profit),
         ("Does Danby Zoo expect fewer visitors next year?", zoo),
     ]:
-        verdict = decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED))
-        assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say it goes the other way", \
-            (question, verdict)
+        assert_no_in_code(question, found, "the articles say it goes the other way")
