@@ -332,13 +332,11 @@ def _opposition(window: Window, claim: str) -> str | None:
     specifics = claim_specifics(claim)
     terms = _terms(claim, specifics)
     near = _near(window.sentence, claim)
-    if any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(window.sentence, up, down)) < 0
-           for up, down in ((_UP, _DOWN), (_BETTER, _WORSE))):
+    if _turned(claim, near, window.sentence, [(_UP, _DOWN), (_BETTER, _WORSE)]):
         return "direction"
     if _direction(claim, _UP, _DOWN) and _STEADY.search(near) and not _direction(near, _UP, _DOWN):
         return "steady"
-    if any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(window.sentence, up, down)) < 0
-           for up, down in _OUTCOMES):
+    if _turned(claim, near, window.sentence, _OUTCOMES):
         return "outcome"
     if _RESTORED.search(window.sentence) and _INTERRUPTED.search(claim) and not _RESTORED.search(claim):
         return "restored"
@@ -421,6 +419,13 @@ def _near(sentence: str, claim: str, reach: int = 3) -> str:
         if _shares(next(iter(content_words(word)), ""), frozenset(terms)):
             kept.update(range(max(0, i - reach), min(len(words), i + reach + 1)))
     return " ".join(words[i] for i in sorted(kept))
+
+
+def _turned(claim: str, near: str, sentence: str, pairs: list[tuple[re.Pattern[str], re.Pattern[str]]]) -> bool:
+    """One of ``pairs`` has the claim one way and the sentence the other: read beside the claim's words (``near``)
+    where they say a way, else from the whole sentence."""
+    return any(_direction(claim, up, down) * (_direction(near, up, down) or _direction(sentence, up, down)) < 0
+               for up, down in pairs)
 
 
 def _direction(text: str, up: re.Pattern[str], down: re.Pattern[str]) -> int:

@@ -586,9 +586,7 @@ def test_a_figure_the_sentence_counts_otherwise_answers_no_though_the_passage_ho
     deal = passage(1, "The regulator said the merger of Alder and Birchwood would push up prices in 140 towns. The "
                       "two companies had offered to sell 60 stores to win approval.", "Retail Bulletin",
                    "2024-07-02T00:00:00+00:00", 1719878400)
-    fooled = RecordingJudge(Label.SUPPORTED)
-    verdict = decide("Did Alder and Birchwood offer to sell 140 stores?", [deal], EMBED, fooled)
-    assert verdict.label is Label.CONTRADICTED and verdict.reason == "the articles say 60, not 140"
+    assert_no_in_code("Did Alder and Birchwood offer to sell 140 stores?", deal, "the articles say 60, not 140")
     assert decide("Did Alder and Birchwood offer to sell 60 stores?", [deal], EMBED,
                   RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
 
