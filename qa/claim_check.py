@@ -24,9 +24,9 @@ from newsdesk.qa.answer import Passage
 from newsdesk.qa.evidence import closeness
 from newsdesk.qa.judge import Judge, Label
 from newsdesk.qa.lexical import STOPWORDS, content_words, negated
-from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.relative_dates import PERIOD, with_dates
 from newsdesk.qa.sentence_vectors import Embed
-from newsdesk.qa.specifics import Holder, Kind, Specific, held, publication_day, specifics_of
+from newsdesk.qa.specifics import Holder, Kind, Specific, count_of, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
 TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to state it, as far as words can tell
@@ -89,6 +89,18 @@ _RESTORED = re.compile(r"\b(?:re-?open\w*|resum\w*|restart\w*|reinstat\w*|restor
 _INTERRUPTED = re.compile(r"\b(?:closed|shut|halted|suspended|stopped|banned)\b", re.I)
 # What has yet to happen: "The deal still needs approval from regulators" does not say it was approved.
 _PENDING = re.compile(r"\b(?:needs?|needed|await\w*|pending|yet)\b", re.I)
+# Asked for or possible, not done: "Operators had asked for a rise to £2.40", "Ministers proposed a ban", "The
+# merger could cost 2,000 jobs" do not say fares rose, vapes were banned or jobs went, which the model read them as
+# saying. Lower case only: "May" is a month.
+_UNDECIDED = re.compile(r"(?:asked|sought|seeks?|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|propos(?:ed|es|ing|al)|could|may|"
+                        r"might)")
+_UNDECIDED_CLAIM = re.compile(r"\b(?:ask\w*|sought|seek\w*|urg\w*|demand\w*|propos\w*|could|may|might|call\w*\s+for)\b",
+                              re.I)
+# A part of a whole: "won only two of his 15 games", "three out of the 10 schools"; against a claim of most or all.
+_PART_OF = re.compile(r"\b(?P<part>[\d,]+|[a-z]+)\s+(?:out\s+)?of\s+(?:the\s+|his\s+|her\s+|its\s+|their\s+)?"
+                      r"(?P<whole>[\d,]+|[a-z]+)\b", re.I)
+_MOST = re.compile(r"\b(?:most|majority)\b", re.I)
+_ALL = re.compile(r"\b(?:all|every|each|unanimous\w*)\b", re.I)
 # Prefixes that turn or temper a word ("in" and "im" start too many other words to count).
 _ALTERING = re.compile(r"(?:un|dis|non|mis|luke|anti|semi|half)-?")
 # Turning prefixes of a claim's word whose sentence has the word without them ("illegal" against "acted legally"):
@@ -117,6 +129,7 @@ _OPPOSITE = {
     "restored": "the articles say that has since ended",
     "name": "the articles state the result the other way round",
     "pending": "the articles say it has yet to happen",
+    "share": "the articles count fewer than the question says",
     "negates": "the articles state it with a negation the question lacks",
 }
 FIGURE = re.compile(r"[$€£]?\d[\d,.]*%?")  # a figure as news writes it: 75, 1,200, $2, 4.5%
@@ -178,7 +191,8 @@ def _terms(claim: str, specifics: list[Specific]) -> set[str]:
     """The claim's other words: not who reported it, not its specifics (also as written: "two" for 2), not its
     negation words, whose polarity is compared on its own."""
     named = {w for s in specifics for w in s.words} | content_words(" ".join(s.text for s in specifics))
-    return {w for w in content_words(claim) - _REPORTING - named if not negated(w)}
+    said = PERIOD.sub(" ", claim)  # "this year (2024)": the year is a specific, "year" no word a sentence must hold
+    return {w for w in content_words(said) - _REPORTING - named if not negated(w)}
 
 
 def _shares(term: str, words: frozenset[str]) -> bool:
@@ -232,6 +246,13 @@ def _check_complete(
         # "offer to sell 140 stores" against "offered to sell 60 stores", 140 being in the sentence before
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           f"the articles say {swapped[0]}, not {swapped[1]}", "code")
+    redated = _date_instead(claim, best)
+    if redated:
+        # "Did Tom Ellery win the prize in 2024?" over "Last year's prize went to Tom Ellery" in an article of 2024:
+        # the year is the article's, the sentence dates the win otherwise. Not "No": a sentence's other date may be
+        # of something else ("approved the 2025 budget"), so only no "Yes", and no model asked to give one.
+        return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
+                          f"the sentence dates it {redated[0]}, not {redated[1]}", "code")
     altered = _altered(terms, best)
     if altered:
         return ClaimCheck(claim, Label.NOT_STATED, best.passage, best.sentence,
@@ -243,7 +264,7 @@ def _check_complete(
         turned = _opposition(window, claim)
         if turned and _settles(turned, window, claim, terms, asked_as, closest=window is best):
             return ClaimCheck(claim, Label.CONTRADICTED, window.passage, window.sentence, _OPPOSITE[turned], "code")
-    if stated and not _disputed(best, claim):
+    if stated and not _disputed(best, claim) and not _undecided(best, asked_as, terms):
         # every other word: the one missing may be what the claim asserts ("refuse" in "the US refuse to continue
         # working with Pakistan's government", against "We look forward to continuing that work with …")
         return ClaimCheck(claim, Label.SUPPORTED, best.passage, best.sentence, "the articles state it", "code")
@@ -256,6 +277,9 @@ def _check_complete(
         label = judge(asked_as, _shown(window), True)
         if label is Label.NOT_STATED and restate and not disputed:
             label = judge(asked_as, _shown(window), False)  # the small model says "not stated" to most restatements
+        if label is Label.SUPPORTED and _undecided(window, asked_as, terms):
+            return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
+                              "the articles report it as asked for or possible, not as done", "model")
         if label is Label.SUPPORTED and _opposed(window, claim):
             # the model read "more easily" as bearing out "reduced ease": a change the other way is never support
             return ClaimCheck(claim, Label.NOT_STATED, window.passage, window.sentence,
@@ -280,6 +304,19 @@ def _figure_instead(claim: str, window: Window) -> tuple[str, str] | None:
         for stated in specifics_of(window.sentence):
             if stated.kind is Kind.NUMBER and figure_value(stated.text) != figure_value(claimed.text) and \
                     _same_role(claimed, claim, stated, window.sentence, {}):
+                return stated.text, claimed.text
+    return None
+
+
+def _date_instead(claim: str, window: Window) -> tuple[str, str] | None:
+    """(the sentence's date, the claim's) where the claim's date is only the article's (its publication date) and
+    the sentence, its relative dates read, gives another of the same precision in the same role."""
+    dated = with_dates(window.sentence, window.passage.chunk.published_at)
+    for claimed in claim_specifics(claim):
+        if claimed.kind is not Kind.DATE or held(claimed, Holder.of(dated)):
+            continue
+        for stated in specifics_of(dated):
+            if stated.kind is Kind.DATE and _same_role(claimed, claim, stated, dated, {}):
                 return stated.text, claimed.text
     return None
 
@@ -315,6 +352,12 @@ def _disputed(window: Window, claim: str) -> bool:
     return _opposed(window, claim)
 
 
+def _undecided(window: Window, asked_as: str, terms: set[str]) -> bool:
+    """The sentence puts a request or a possibility before the claim's words ("asked for a rise", "could cost"),
+    which the claim as asked ("Could the merger cost …?") does not ask about: it does not say the thing happened."""
+    return _marks(window.sentence, terms, _UNDECIDED.fullmatch) and not _UNDECIDED_CLAIM.search(asked_as)
+
+
 def _opposed(window: Window, claim: str) -> bool:
     """The sentence says the claim's outcome the other way (``_opposition``): it never makes the claim true,
     whatever the model reads into it. The small model said yes to "Did Jonas Berg win?" over "Lindqvist won …,
@@ -326,7 +369,8 @@ def _opposition(window: Window, claim: str) -> str | None:
     """How the sentence says the claim's outcome the other way, or None: "direction", only more where the claim
     says only less, only better where it says worse; "outcome", "approved" where it says "rejected"
     (``_OUTCOMES``); "restored", reopened where the claim has it closed; "name", a name the claim has winning is
-    beaten in the sentence, or the other way round; "pending", it has yet to happen ("still needs approval");
+    beaten in the sentence, or the other way round; "share", a part where the claim says most or all ("two of his
+    15"); "pending", it has yet to happen ("still needs approval");
     "negates", the sentence negates a word of a claim that negates nothing ("No accidents have been linked"
     against "accidents have been linked")."""
     specifics = claim_specifics(claim)
@@ -336,6 +380,8 @@ def _opposition(window: Window, claim: str) -> str | None:
         return "direction"
     if _direction(claim, _UP, _DOWN) and _STEADY.search(near) and not _direction(near, _UP, _DOWN):
         return "steady"
+    if _fewer(claim, _near(window.sentence, claim, reach=5)):  # "Three of the nine board members"
+        return "share"
     if _turned(claim, near, window.sentence, _OUTCOMES):
         return "outcome"
     if _RESTORED.search(window.sentence) and _INTERRUPTED.search(claim) and not _RESTORED.search(claim):
@@ -346,6 +392,18 @@ def _opposition(window: Window, claim: str) -> str | None:
     if _marks(window.sentence, terms, _PENDING.fullmatch) and not _PENDING.search(claim):
         return "pending"
     return "negates" if _negates_claim(claim, window, terms, NEGATED_SHARE) else None
+
+
+def _fewer(claim: str, near: str) -> bool:
+    """The claim says most or all, the words beside its own count a part that is not: "won only two of his 15"
+    against "Did Ray Cole win most of his games?"."""
+    for match in _PART_OF.finditer(near):
+        part, whole = count_of(match.group("part")), count_of(match.group("whole"))
+        if part is None or not whole or part > whole:
+            continue
+        if (_MOST.search(claim) and 2 * part <= whole) or (_ALL.search(claim) and part < whole):
+            return True
+    return False
 
 
 def _settles(turned: str, window: Window, claim: str, terms: set[str], asked_as: str, closest: bool) -> bool:
@@ -364,7 +422,7 @@ def _settles(turned: str, window: Window, claim: str, terms: set[str], asked_as:
         return False
     if turned == "negates":
         return _negates_claim(claim, window, terms)
-    if turned in ("direction", "steady"):
+    if turned in ("direction", "steady", "share"):
         return closest
     if turned == "restored":
         return bool(_PRESENT_STATE.search(asked_as))

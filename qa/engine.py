@@ -156,7 +156,7 @@ class Newsdesk:
                                   understood=reading))
             return
         if is_yes_no(standalone):
-            verdict = self._verdict(standalone, evidence)
+            verdict = self._verdict(standalone, evidence, keep)
             log.info("yes/no verdict: %s, %s (%s)", verdict.word, verdict.reason,
                      ", ".join(f"{c.label.value} by {c.decided_by}" for c in verdict.checks))
             text, citations = explain(verdict)
@@ -168,7 +168,7 @@ class Newsdesk:
             return
         premise = presupposed(standalone)
         if premise and not reading["unsupported_premises"]:
-            verdict = self._verdict(premise, evidence)
+            verdict = self._verdict(premise, evidence, keep)
             if verdict.label is not Label.SUPPORTED:
                 log.info("the question takes for granted %r, which the articles do not bear out: %s", premise,
                          verdict.reason)
@@ -209,10 +209,11 @@ class Newsdesk:
     ) -> Answer:
         return finished(self.stream(question, history, keep, top_k))
 
-    def _verdict(self, question: str, evidence: list[Passage]) -> Verdict:
-        """Yes, No or "don't say" for a yes/no question, the model asked at most ``judge_calls`` narrow questions."""
+    def _verdict(self, question: str, evidence: list[Passage], keep: RetrievalFilter | None) -> Verdict:
+        """Yes, No or "don't say" for a yes/no question, the model asked at most ``judge_calls`` narrow questions;
+        its "this year" is the reader's (now, or the day read as of)."""
         return decide(question, evidence, self.embed_model.get_text_embedding_batch,
-                      limited(self._judge, self.settings.judge_calls))
+                      limited(self._judge, self.settings.judge_calls), (keep or RetrievalFilter()).anchor())
 
     def _judge(self, claim: str, passage: str, three_way: bool) -> Label:
         """The answer model's label for one claim against one passage (loaded on first use)."""

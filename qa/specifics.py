@@ -49,6 +49,14 @@ _NUMBER_WORDS = {
         "seventeen eighteen nineteen twenty".split())
 } | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
      "hundred": "100", "thousand": "1000"}
+
+
+def count_of(word: str) -> int | None:
+    """A count as news writes it, in figures or in words: "15", "1,200", "two"; None for anything else."""
+    low = word.lower().replace(",", "")
+    return int(low) if low.isdigit() else int(_NUMBER_WORDS[low]) if low in _NUMBER_WORDS else None
+
+
 # Inside a name ("Bureau of International Narcotics", "Prince of Wales").
 _NAME_JOINERS = {"of", "de", "del", "da", "di", "al", "bin", "van", "von", "la", "le", "&"}
 # Titles and capitalised words that say what, not who: "President Biden" is Biden; "The Verge article" is The Verge.

@@ -22,6 +22,7 @@ from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import AUXILIARY
 from newsdesk.qa.prompt import REFUSAL
+from newsdesk.qa.relative_dates import periods_asked
 from newsdesk.qa.report_relations import decide_relation, relation_of
 from newsdesk.qa.sentence_vectors import Embed
 
@@ -117,9 +118,14 @@ def _asked_as(question: str, claim: str, claims: list[str]) -> str:
     return question if len(claims) == 1 and core == claim else f"Is it true that {core}?"
 
 
-def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None) -> Verdict:
+def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None,
+           asked_at: int | None = None) -> Verdict:
     """Yes, No or "don't say" for ``question`` from ``passages`` (at least one), claim by claim, with the sentences
-    that decided it. ``judge`` is asked only where code cannot decide; without it, those claims are not stated."""
+    that decided it. ``judge`` is asked only where code cannot decide; without it, those claims are not stated.
+    ``asked_at`` (a Unix time) is the moment the question's "this year" and "last month" are counted from, unless
+    the question asks what a report said ("Did The Age report that … last year?": the article's last year)."""
+    if asked_at is not None and all(reported(c) == c for c in claims_of(question)):
+        question = periods_asked(question, asked_at)
     order = _ordering(question)
     relation = relation_of(question, order, passages)
     related = decide_relation(question, relation, passages, embed, judge) if relation else None

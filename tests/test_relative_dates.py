@@ -4,7 +4,7 @@ from newsdesk.articles import Chunk
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.citations import cite
 from newsdesk.qa.prompt import build_messages
-from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.relative_dates import periods_asked, with_dates
 
 WEDNESDAY = "2023-10-04T09:00:00+00:00"
 
@@ -30,3 +30,10 @@ def test_the_model_reads_the_dates_and_an_answer_giving_them_is_cited() -> None:
     assert text == "The harbour reopened on October 2, 2023 [1]." and citations[0].quote == chunk.text
     wrong, _ = cite("The harbour reopened on October 9, 2023.", [passage], "When did the harbour reopen?")
     assert wrong == "The harbour reopened on October 9, 2023 [unsupported]."
+
+
+def test_a_questions_periods_are_counted_from_the_moment_asked_and_its_weekdays_left_alone() -> None:
+    asked = 1796601600  # Monday, 2026-12-07
+    assert periods_asked("Did prices rise this year, and last month, and will they next year?", asked) == (
+        "Did prices rise this year (2026), and last month (November 2026), and will they next year (2027)?")
+    assert periods_asked("Did the harbour reopen on Monday?", asked) == "Did the harbour reopen on Monday?"

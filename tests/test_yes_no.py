@@ -614,3 +614,63 @@ def test_more_than_counts_and_a_negation_about_something_else_turn_nothing() -> 
         ("Does Danby Zoo expect fewer visitors next year?", zoo),
     ]:
         assert_no_in_code(question, found, "the articles say it goes the other way")
+
+
+def test_a_questions_this_year_is_the_readers_and_a_sentence_dating_it_otherwise_confirms_nothing() -> None:
+    """The model said yes to "this year" over "Last year's prize went to Tom Ellery": the year was only the
+    article's. Asked in 2026, this year is 2026, which no article of 2024 can bear out; read as of 2024, the
+    sentence dates the win 2023. A question about what a report said keeps the report's own "last year"."""
+    prize = passage(1, "The Harwick Prize for local history went on Friday to Ana Ruiz for her book on the canal. "
+                       "Last year's prize went to Tom Ellery.", "Valley News", "2024-05-10T00:00:00+00:00",
+                    1715299200)
+    asked_2026, as_of_2024 = 1796601600, 1717718400  # 2026-12-07, 2024-06-07
+    for moment, reason in [(asked_2026, "no passage mentions 2026 in this"),
+                           (as_of_2024, "the sentence dates it 2023, not 2024")]:
+        fooled = RecordingJudge(Label.SUPPORTED)
+        verdict = decide("Did Tom Ellery win the Harwick Prize this year?", [prize], EMBED, fooled, moment)
+        assert verdict.label is Label.NOT_STATED and verdict.reason == reason and fooled.asked == [], verdict
+    assert decide("Did Tom Ellery win the Harwick Prize in 2024?", [prize], EMBED,
+                  RecordingJudge(Label.SUPPORTED)).reason == "the sentence dates it 2023, not 2024"
+    for question, moment in [("Did Tom Ellery win the Harwick Prize last year?", as_of_2024),
+                             ("Did Ana Ruiz win the Harwick Prize this year?", as_of_2024),
+                             ("Did Valley News report that Tom Ellery won the Harwick Prize last year?", asked_2026)]:
+        assert decide(question, [prize], EMBED, RecordingJudge(Label.SUPPORTED), moment).label is Label.SUPPORTED
+
+
+def test_a_request_or_a_possibility_is_not_borne_out_as_done() -> None:
+    """The model read "had asked for a rise to £2.40" as saying fares will rise, and "could cost" as a cost."""
+    def report(n: int, text: str) -> Passage:
+        return passage(n, text, "Harlow Courier", "2024-03-04T00:00:00+00:00", 1709510400)
+
+    fares = report(1, "Operators had asked for a rise in Harlow bus fares to £2.40 from April.")
+    vapes = report(2, "Ministers proposed a ban on disposable vapes in schools on Monday.")
+    jobs = report(3, "The merger of the two banks could cost 2,000 jobs, unions warned.")
+    for question, found in [("Will Harlow bus fares rise to £2.40 from April?", fares),
+                            ("Did ministers ban disposable vapes in schools?", vapes),
+                            ("Did the merger of the two banks cost 2,000 jobs?", jobs)]:
+        fooled = RecordingJudge(Label.SUPPORTED)
+        verdict = decide(question, [found], EMBED, fooled)
+        assert verdict.label is Label.NOT_STATED, (question, verdict)
+        assert verdict.reason == "the articles report it as asked for or possible, not as done", verdict
+    for question, found in [("Did operators ask for a rise in Harlow bus fares to £2.40?", fares),
+                            ("Did ministers propose a ban on disposable vapes in schools?", vapes),
+                            ("Could the merger of the two banks cost 2,000 jobs?", jobs)]:
+        assert decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED, question
+
+
+def test_a_part_counted_where_the_claim_says_most_or_all_answers_no() -> None:
+    """The model said yes to "most of his games" over "won only two of his 15 games"."""
+    def report(n: int, text: str) -> Passage:
+        return passage(n, text, "Chess Weekly", "2024-02-12T00:00:00+00:00", 1707696000)
+
+    cole = report(1, "Ray Cole won only two of his 15 games at the Harlow congress.")
+    board = report(2, "Three of the nine board members voted for the pay cut on Thursday.")
+    for question, found in [("Did Ray Cole win most of his games at the Harlow congress?", cole),
+                            ("Did all the board members vote for the pay cut?", board),
+                            ("Did a majority of the board members vote for the pay cut?", board)]:
+        assert_no_in_code(question, found, "the articles count fewer than the question says")
+    assert decide("Did three board members vote for the pay cut?", [board], EMBED,
+                  RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
+    assert decide("Did most of the board members vote for the pay cut?",
+                  [report(3, "Seven of the nine board members voted for the pay cut on Thursday.")], EMBED,
+                  RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
