@@ -232,9 +232,10 @@ def _check_complete(
 ) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))
-    if _asserts_negation(claim) and not negated(best.sentence):
+    if _asserts_negation(claim) and not negated(_near(best.sentence, claim)):
         # One direction only: a claim of absence or failure ("never", "failed to") against a sentence that states
-        # the thing plainly; a stray "not" in the article's sentence is no sign of the opposite.
+        # the thing plainly; a "not" in the article's sentence beside the claim's words may be the claim's own, one
+        # about something else ("keep this post updated … if our pick doesn't sound like your jam") is not.
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it without the question's negation", "code")
     if _negates_claim(claim, best, terms):

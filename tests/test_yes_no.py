@@ -674,3 +674,15 @@ def test_a_part_counted_where_the_claim_says_most_or_all_answers_no() -> None:
     assert decide("Did most of the board members vote for the pay cut?",
                   [report(3, "Seven of the nine board members voted for the pay cut on Thursday.")], EMBED,
                   RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
+
+
+def test_a_negation_about_something_else_does_not_keep_a_claim_of_absence_from_its_no() -> None:
+    post = passage(1, "We will keep this list updated with the newest series on each streaming service, as well as "
+                      "other options if our pick does not sound like your thing.", "Screen Guide",
+                   "2024-04-02T00:00:00+00:00", 1712016000)
+    assert_no_in_code("Will the Screen Guide list never be updated with the newest series?", post,
+                      "the articles state it without the question's negation")
+    kept = passage(2, "The list has not been updated with the newest series since March.", "Screen Guide",
+                   "2024-04-02T00:00:00+00:00", 1712016000)
+    assert decide("Has the Screen Guide list never been updated with the newest series?", [kept], EMBED,
+                  RecordingJudge(Label.NOT_STATED)).label is not Label.CONTRADICTED
