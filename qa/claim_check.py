@@ -74,6 +74,9 @@ _OUTCOMES = [
     (re.compile(r"\b(?:allow\w*|permit\w*|legali[sz]\w*)\b", re.I),
      re.compile(r"\b(?:ban(?:s|ned|ning)?|prohibit\w*|forb[ia]d\w*|outlaw\w*)\b", re.I)),
     (re.compile(r"\b(?:convict\w*|guilty)\b", re.I), re.compile(r"\b(?:acquit\w*|innocent)\b", re.I)),
+    (re.compile(r"\b(?:healthy|uninjured|injury-free)\b", re.I),
+     re.compile(r"\b(?:injur(?:ed|y|ies)|strain(?:ed)?|sprain(?:ed)?|fractur\w*|concussion|sidelined|ruled\s+out)\b",
+                re.I)),
 ]
 # Who won and who lost, from where a name stands: "Lindqvist won", "Rovers beat City" (after the name: it won);
 # "defeating the incumbent Jonas Berg", "beat Ashby City" (before it: it lost), and "lost to Rovers" (it won).

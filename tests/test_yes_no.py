@@ -686,3 +686,12 @@ def test_a_negation_about_something_else_does_not_keep_a_claim_of_absence_from_i
                    "2024-04-02T00:00:00+00:00", 1712016000)
     assert decide("Has the Screen Guide list never been updated with the newest series?", [kept], EMBED,
                   RecordingJudge(Label.NOT_STATED)).label is not Label.CONTRADICTED
+
+
+def test_an_injury_where_the_claim_says_healthy_answers_no() -> None:
+    walker = passage(1, "After the game, coach Pete Carroll said Walker had suffered an oblique strain and could miss "
+                        "time.", "Seattle Sports", "2023-11-19T00:00:00+00:00", 1700352000)
+    assert_no_in_code("Did Walker remain healthy during the game?", walker,
+                      "the articles state the opposite outcome")
+    assert decide("Did Walker suffer an oblique strain in the game?", [walker], EMBED,
+                  RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
