@@ -33,6 +33,7 @@ TERM_SHARE = 0.7  # share of the claim's other words a sentence must hold to sta
 # A negation before one of half the claim's words keeps the model's "yes" from counting ("said he would not stand
 # again" against "Will Webb stand again for mayor?"); only TERM_SHARE of them answers "No" in code.
 NEGATED_SHARE = 0.5
+NEGATION_SCOPE = 8  # words before a claim's word that a negation may stand and still govern it
 JUDGED_WINDOWS = 2  # sentences the model may be asked about, per claim
 ROLE_REACH = 4  # words either side of a name or place that say what it does in a claim or a sentence
 # Words that say who reported, not what happened: a claim "The Verge article suggests that…" is about the rest.
@@ -235,10 +236,11 @@ def _check_complete(
 ) -> ClaimCheck:
     """Some sentence holds every specific of the claim: its other words, polarity and the model decide."""
     best = max(complete[: 2 * JUDGED_WINDOWS], key=lambda w: term_share(terms, w))
-    if _asserts_negation(claim) and not negated(_near(best.sentence, claim)):
+    if _asserts_negation(claim) and not negated(_near(best.sentence, claim, back=NEGATION_SCOPE)):
         # One direction only: a claim of absence or failure ("never", "failed to") against a sentence that states
-        # the thing plainly; a "not" in the article's sentence beside the claim's words may be the claim's own, one
-        # about something else ("keep this post updated … if our pick doesn't sound like your jam") is not.
+        # the thing plainly. A negation shortly before the claim's words may be the claim's own ("nor had attempts
+        # been made to branch out beyond the series' core audience"); one about something else ("keep this post
+        # updated … if our pick doesn't sound like your jam") is not.
         return ClaimCheck(claim, Label.CONTRADICTED, best.passage, best.sentence,
                           "the articles state it without the question's negation", "code")
     if _negates_claim(claim, best, terms):
@@ -469,17 +471,19 @@ def _marks(sentence: str, terms: set[str], mark: Callable[[str], object]) -> boo
     return False
 
 
-def _near(sentence: str, claim: str, reach: int = 3) -> str:
-    """The sentence's words within ``reach`` of a word of the claim: which way "passenger numbers had risen 8
-    percent on last year, but margins had shrunk" says the numbers went, not the margins; whether a "not" is about
-    the claim's matter ("loans that may not be repaid" is not about a profit that fell)."""
+def _near(sentence: str, claim: str, reach: int = 3, back: int | None = None) -> str:
+    """The sentence's words within ``reach`` of a word of the claim (``back`` words before it, when given): which
+    way "passenger numbers had risen 8 percent on last year, but margins had shrunk" says the numbers went, not the
+    margins; whether a "not" is about the claim's matter ("loans that may not be repaid" is not about a profit that
+    fell)."""
+    back = reach if back is None else back
     specifics = claim_specifics(claim)
     terms = _terms(claim, specifics) | {w for s in specifics for w in s.words}
     words = re.findall(r"[\w'’]+", sentence)
     kept: set[int] = set()
     for i, word in enumerate(words):
         if _shares(next(iter(content_words(word)), ""), frozenset(terms)):
-            kept.update(range(max(0, i - reach), min(len(words), i + reach + 1)))
+            kept.update(range(max(0, i - back), min(len(words), i + reach + 1)))
     return " ".join(words[i] for i in sorted(kept))
 
 

@@ -686,6 +686,10 @@ def test_a_negation_about_something_else_does_not_keep_a_claim_of_absence_from_i
                    "2024-04-02T00:00:00+00:00", 1712016000)
     assert decide("Has the Screen Guide list never been updated with the newest series?", [kept], EMBED,
                   RecordingJudge(Label.NOT_STATED)).label is not Label.CONTRADICTED
+    governed = passage(3, "By then the guide had tried little online, nor had any attempt been made to reach beyond "
+                          "its core audience of film buffs.", "Screen Guide", "2024-04-02T00:00:00+00:00", 1712016000)
+    assert decide("Has the Screen Guide not reached beyond its core audience of film buffs?", [governed], EMBED,
+                  RecordingJudge(Label.NOT_STATED)).label is not Label.CONTRADICTED
 
 
 def test_an_injury_where_the_claim_says_healthy_answers_no() -> None:
