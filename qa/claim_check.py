@@ -94,10 +94,10 @@ _INTERRUPTED = re.compile(r"\b(?:closed|shut|halted|suspended|stopped|banned)\b"
 # What has yet to happen: "The deal still needs approval from regulators" does not say it was approved.
 _PENDING = re.compile(r"\b(?:needs?|needed|await\w*|pending|yet)\b", re.I)
 # Asked for or possible, not done: "Operators had asked for a rise to £2.40", "Ministers proposed a ban", "The
-# merger could cost 2,000 jobs" do not say fares rose, vapes were banned or jobs went, which the model read them as
-# saying. Lower case only: "May" is a month.
-_UNDECIDED = re.compile(r"(?:asked|sought|seeks?|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|propos(?:ed|es|ing|al)|could|may|"
-                        r"might)")
+# merger may cost 2,000 jobs" do not say fares rose, vapes were banned or jobs went, which the model read them as
+# saying. Lower case only: "May" is a month. Not "could", as often a past ability ("how much water they could
+# absorb") as a possibility.
+_UNDECIDED = re.compile(r"(?:asked|sought|seeks?|urg(?:ed|es|ing)|demand(?:ed|s|ing)?|propos(?:ed|es|ing|al)|may|might)")
 _UNDECIDED_CLAIM = re.compile(r"\b(?:ask\w*|sought|seek\w*|urg\w*|demand\w*|propos\w*|could|may|might|call\w*\s+for)\b",
                               re.I)
 # A part of a whole: "won only two of his 15 games", "three out of the 10 schools"; against a claim of most or all.
@@ -359,8 +359,8 @@ def _disputed(window: Window, claim: str) -> bool:
 
 
 def _undecided(window: Window, asked_as: str, terms: set[str]) -> bool:
-    """The sentence puts a request or a possibility before the claim's words ("asked for a rise", "could cost"),
-    which the claim as asked ("Could the merger cost …?") does not ask about: it does not say the thing happened."""
+    """The sentence puts a request or a possibility before the claim's words ("asked for a rise", "may cost"),
+    which the claim as asked ("May the merger cost …?") does not ask about: it does not say the thing happened."""
     return _marks(window.sentence, terms, _UNDECIDED.fullmatch) and not _UNDECIDED_CLAIM.search(asked_as)
 
 

@@ -638,13 +638,14 @@ def test_a_questions_this_year_is_the_readers_and_a_sentence_dating_it_otherwise
 
 
 def test_a_request_or_a_possibility_is_not_borne_out_as_done() -> None:
-    """The model read "had asked for a rise to £2.40" as saying fares will rise, and "could cost" as a cost."""
+    """The model read "had asked for a rise to £2.40" as saying fares will rise, and "may cost" as a cost; "could"
+    is as often a past ability ("how much water they could absorb") and leaves the claim to the model."""
     def report(n: int, text: str) -> Passage:
         return passage(n, text, "Harlow Courier", "2024-03-04T00:00:00+00:00", 1709510400)
 
     fares = report(1, "Operators had asked for a rise in Harlow bus fares to £2.40 from April.")
     vapes = report(2, "Ministers proposed a ban on disposable vapes in schools on Monday.")
-    jobs = report(3, "The merger of the two banks could cost 2,000 jobs, unions warned.")
+    jobs = report(3, "The merger of the two banks may cost 2,000 jobs, unions warned.")
     for question, found in [("Will Harlow bus fares rise to £2.40 from April?", fares),
                             ("Did ministers ban disposable vapes in schools?", vapes),
                             ("Did the merger of the two banks cost 2,000 jobs?", jobs)]:
@@ -654,7 +655,9 @@ def test_a_request_or_a_possibility_is_not_borne_out_as_done() -> None:
         assert verdict.reason == "the articles report it as asked for or possible, not as done", verdict
     for question, found in [("Did operators ask for a rise in Harlow bus fares to £2.40?", fares),
                             ("Did ministers propose a ban on disposable vapes in schools?", vapes),
-                            ("Could the merger of the two banks cost 2,000 jobs?", jobs)]:
+                            ("Could the merger of the two banks cost 2,000 jobs?", jobs),
+                            ("Did adding salts raise how much water the gels absorb?",
+                             report(4, "Adding salts raised how much water the gels could absorb."))]:
         assert decide(question, [found], EMBED, RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED, question
 
 
