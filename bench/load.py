@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import newsdesk  # noqa: F401  (sets the offline environment)
 from newsdesk.eval.metrics import percentile
 from newsdesk.qa.model_files import smollm2_path
 from doc_section import Report
+from servers import free_port, tree_peak_rss_mb, wait_for
 
 QUESTIONS = [
     "Who is visiting Pakistan and when?",
@@ -33,13 +32,6 @@ QUESTIONS = [
     "What did Ned Price say about the relationship?",
     "How many years of ties are being celebrated?",
 ]
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def session(url: str, deadline: float, index: int, waits: list[float], totals: list[float], errors: list[str],
@@ -54,7 +46,7 @@ def session(url: str, deadline: float, index: int, waits: list[float], totals: l
         asked += 1
         started = time.monotonic()
         try:
-            job = client.submit(question, [], [], "", "", 5, api_name="/respond")
+            job = client.submit(question, [], [], [], "", "", "", 5, api_name="/respond")  # sources, since, until, as of, top k
             waited = None
             while not job.done():
                 status = job.status()
@@ -86,20 +78,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as data_dir:
         env = {**os.environ, "NEWSDESK_DATA_DIR": data_dir}
         subprocess.run([str(exe), "ingest", "--samples"], env=env, check=True, capture_output=True)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         model = [] if args.default_model else ["--llm-gguf", str(smollm2_path())]
         server = subprocess.Popen([str(exe), "chat", "--port", str(port), *model], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/"
         try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(url, timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+            wait_for(url, server)
             waits: list[float] = []
             totals: list[float] = []
             errors: list[str] = []
@@ -122,7 +107,7 @@ def main() -> None:
                 len(totals), len(errors), f"{percentile(waits, 50):.1f} s / {percentile(waits, 95):.1f} s",
                 f"{percentile(totals, 50):.1f} s / {percentile(totals, 95):.1f} s",
                 f"{statistics.mean(totals) if totals else 0:.1f} s",
-                f"{min(ranks, default=0)}–{max(ranks, default=0)}", f"{peak_rss_mb(server.pid):,.0f} MiB"]])
+                f"{min(ranks, default=0)}–{max(ranks, default=0)}", f"{tree_peak_rss_mb(server.pid):,.0f} MiB"]])
             report.write()
         finally:
             server.terminate()

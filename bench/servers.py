@@ -1,5 +1,5 @@
-"""Servers the bench scripts start on 127.0.0.1 and wait for: a `chroma run` over a folder, and the peak RSS of a
-server's process tree."""
+"""Servers the bench scripts and the tests start on 127.0.0.1 and wait for: a `chroma run` over a folder, and the
+peak RSS of a server's process tree."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 300, log: Path | None = None) -> None:
+    """Returns once ``url`` answers; raises, with the end of the server's ``log``, once the server has exited or
+    ``seconds`` have passed."""
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -26,8 +28,9 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
             return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{proc.args[0]} did not start")
-            time.sleep(0.5)
+                said = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+                raise RuntimeError(f"{proc.args[0]} did not start at {url}" + (f":\n{said}" if said else ""))
+            time.sleep(0.3)
 
 
 def tree_peak_rss_mb(pid: int) -> float:
@@ -53,20 +56,27 @@ def _children(pid: int) -> list[int]:
 
 @dataclass
 class ChromaServer:
-    """A `chroma run` over a folder, for as long as it is used; its peak RSS read before it stops."""
+    """A `chroma run` over a folder, for as long as it is used; its peak RSS read before it stops. Its output goes
+    to ``log`` where one is given, and is shown if it does not start."""
 
     path: Path
+    log: Path | None = None
     proc: subprocess.Popen | None = None
     url: str = ""
 
     def __enter__(self) -> "ChromaServer":
         self.path.mkdir(parents=True, exist_ok=True)
         port = free_port()
+        out = self.log.open("w") if self.log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(self.path), "--host", "127.0.0.1",
-             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
-        wait_for(f"{self.url}/api/v2/heartbeat", self.proc)
+        try:
+            wait_for(f"{self.url}/api/v2/heartbeat", self.proc, log=self.log)
+        except RuntimeError:
+            self.proc.kill()
+            raise
         return self
 
     def peak_rss_mb(self) -> float:

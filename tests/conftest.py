@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ NETBLOCK = Path(__file__).resolve().parent / "netblock"
 sys.path.insert(0, str(NETBLOCK))
 import sitecustomize  # noqa: E402,F401  (blocks outside network access in this process too)
 
+from bench.servers import ChromaServer, free_port  # noqa: E402,F401  (free_port: for the tests that start servers)
 from newsdesk.qa.model_files import smollm2_path  # noqa: E402
 
 
@@ -58,36 +56,12 @@ def run_cli(*args: str, data_dir: Path, timeout: float = 600, **env: str) -> Cli
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `chroma run` server on 127.0.0.1, started for this test session."""
-    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    log = (path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"chroma server did not start: {(path / 'server.log').read_text()}")
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with ChromaServer(path / "chroma", log=path / "server.log") as server:
+        yield server.url
 
 
 @pytest.fixture(params=["embedded", "server"])
