@@ -46,7 +46,8 @@ def session(url: str, deadline: float, index: int, waits: list[float], totals: l
         asked += 1
         started = time.monotonic()
         try:
-            job = client.submit(question, [], [], [], "", "", "", 5, api_name="/respond")  # sources, since, until, as of, top k
+            # chat, turns, sources, since, until, as of, top k
+            job = client.submit(question, [], [], [], "", "", "", 5, api_name="/respond")
             waited = None
             while not job.done():
                 status = job.status()
