@@ -378,6 +378,37 @@ def test_ask_filters_from_the_cli(seed_store: Path) -> None:
     assert "--as-of: unrecognised date" in run_cli("ask", "Anything?", "--as-of", "soon", data_dir=seed_store).stderr
 
 
+@pytest.mark.parametrize("mode", ["embedded", "server"])
+def test_the_article_list_is_read_again_only_once_the_store_has_changed(
+        tmp_path: Path, mode: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Library search lists the articles: at 88k articles a read of them takes ~20 s, so it is read again only
+    after a write or a removal, or when the reader asks to (Refresh)."""
+    given: dict[str, object] = {"data_dir": tmp_path / "data", "sentence_search": False}
+    if mode == "server":
+        given.update(chroma_url=request.getfixturevalue("chroma_server"), collection=f"list-{tmp_path.name}"[:60])
+    store = open_store(load_settings(given, environ={}))
+    rng = np.random.default_rng(0)
+
+    def article(n: int) -> ArticleToStore:
+        return ArticleToStore([Chunk(f"a{n}", i, f"Text {n} {i}.", f"T{n}", "S", f"2023-01-{n + 1:02d}", "")
+                               for i in range(2)], rng.random((2, 384)), f"h{n}", None, rng.random((2, 3, 384)))
+
+    store.write_articles([article(n) for n in range(3)])
+    reads: list[int] = []
+    read = store._first_chunks_metadata
+    monkeypatch.setattr(store, "_first_chunks_metadata", lambda: reads.append(1) or read())
+    listed = store.articles()
+    assert [a.article_id for a in listed] == ["a2", "a1", "a0"] and store.articles() == listed and len(reads) == 1
+    store.write_articles([article(3)])
+    assert [a.article_id for a in store.articles()] == ["a3", "a2", "a1", "a0"] and len(reads) == 2
+    store.remove_article("a1")
+    assert [a.article_id for a in store.articles()] == ["a3", "a2", "a0"] and len(reads) == 3
+    store.articles()
+    assert len(reads) == 3
+    store.articles(reread=True)
+    assert len(reads) == 4
+
+
 def test_whole_store_reads_go_page_by_page(small_store: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
     import newsdesk.store
 

@@ -250,6 +250,9 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
     def library_search(search: str) -> dict[str, Any]:
         return library_table(desk.store.articles(), search)
 
+    def library_reread(search: str) -> dict[str, Any]:
+        return library_table(desk.store.articles(reread=True), search)
+
     stored = desk.store.articles()  # read once as the page is built: examples, source filter and library
     with gr.Blocks(title="Newsdesk") as app:
         gr.Markdown("## Newsdesk\nAsk about the news articles in the store. Answers cite their sources as [n].")
@@ -311,9 +314,10 @@ def build_app(desk: Newsdesk, upload_max_mb: int = 20, watcher: Watcher | None =
                     remove_button = gr.Button("Remove", variant="stop", elem_id="remove")
             status = gr.Markdown(elem_id="library-status")
             library = {"concurrency_id": "library", "concurrency_limit": 2}
-            # on Enter, not on each key: each search reads the article list (20 s at 10^6 chunks)
+            # on Enter, not on each key: the first search after the store changed reads the article list again (20 s
+            # at 10^6 chunks); Refresh always does
             search.submit(library_search, search, table, queue=False)
-            refresh.click(library_search, search, table, queue=False)
+            refresh.click(library_reread, search, table, queue=False)
             upload_button.click(upload, files, [status, table, sources], **library)
             url_button.click(ingest_url, [url, follow], [status, table, sources], **library)
             remove_button.click(remove, [remove_id, search], [status, table], **library)
