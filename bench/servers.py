@@ -68,9 +68,13 @@ class ChromaServer:
         self.path.mkdir(parents=True, exist_ok=True)
         port = free_port()
         out = self.log.open("w") if self.log else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(self.path), "--host", "127.0.0.1",
-             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            self.proc = subprocess.Popen(
+                [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(self.path), "--host",
+                 "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+        finally:
+            if self.log:
+                out.close()  # the server writes through its own copy
         self.url = f"http://127.0.0.1:{port}"
         try:
             wait_for(f"{self.url}/api/v2/heartbeat", self.proc, log=self.log)

@@ -22,7 +22,7 @@ NETBLOCK = Path(__file__).resolve().parent / "netblock"
 sys.path.insert(0, str(NETBLOCK))
 import sitecustomize  # noqa: E402,F401  (blocks outside network access in this process too)
 
-from bench.servers import ChromaServer, free_port  # noqa: E402,F401  (free_port: for the tests that start servers)
+from bench.servers import ChromaServer  # noqa: E402
 from newsdesk.qa.model_files import smollm2_path  # noqa: E402
 
 

@@ -10,7 +10,8 @@ from typing import Iterator
 import pytest
 
 from newsdesk.qa.llm import LlamaCppLLM
-from tests.conftest import free_port, run_cli
+from bench.servers import free_port
+from tests.conftest import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ import pytest
 
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from tests.conftest import REPO, SAMPLES, cli_env, free_port, run_cli
+from bench.servers import free_port
+from tests.conftest import REPO, SAMPLES, cli_env, run_cli
 from tests.test_ingest_crash import corpus
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.conftest import REPO, cli_env, free_port
+from bench.servers import free_port
+from tests.conftest import REPO, cli_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"

@@ -16,7 +16,8 @@ from typing import Iterator
 import pytest
 
 from newsdesk.qa.llm import LlamaCppLLM
-from tests.conftest import REPO, cli_env, free_port, run_cli
+from bench.servers import free_port
+from tests.conftest import REPO, cli_env, run_cli
 
 QUESTIONS = [
     "Who is visiting Pakistan and when?", "What will Robinson discuss with officials?",
