@@ -6,14 +6,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from bench.servers import free_port
+from bench.servers import free_port, wait_for
 from tests.conftest import REPO, cli_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,24 +21,21 @@ pytestmark = pytest.mark.browser
 
 
 def start_chat(data_dir: Path, *extra: str, port: int | None = None) -> tuple[subprocess.Popen[str], str]:
+    """`newsdesk chat` on a free port, once it answers; its output goes to a log file (a pipe nobody reads would
+    stall it once full) whose end the failure shows if it does not start."""
     port = port or free_port()
     exe = Path(sys.executable).with_name("newsdesk")
-    proc = subprocess.Popen(
-        [str(exe), "chat", "--port", str(port), *extra], env=cli_env(data_dir), cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    with tempfile.NamedTemporaryFile("w", prefix="newsdesk-chat-", suffix=".log", delete=False) as out:
+        log = Path(out.name)
+        proc = subprocess.Popen([str(exe), "chat", "--port", str(port), *extra], env=cli_env(data_dir), cwd=REPO,
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"newsdesk chat exited early:\n{proc.stdout.read() if proc.stdout else ''}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise AssertionError("newsdesk chat did not start within 180 s")
+    try:
+        wait_for(url, proc, seconds=180, log=log)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc, url
 
 
 @pytest.fixture
