@@ -215,14 +215,75 @@ def nearest_first(text: str, vector: list[float], windows: list[Window], vectors
                                                                 WORD_WEIGHT), reverse=True)
 
 
-def check_claim(
-    claim: str, asked_as: str, windows: list[Window], claim_vector: list[float], vectors: list[list[float]],
-    judge: Judge | None, restate: bool = True,
-) -> ClaimCheck:
-    """The label of one claim; ``asked_as`` is the claim as a yes/no question, for the model; ``vectors`` are the
-    windows' sentence vectors, in order. ``restate`` False: the model is asked only the three-way question, where
-    only a contradiction could still change the answer."""
+@dataclass(frozen=True)
+class Part:
+    """One check of a claim: the claim as checked, the windows (and their sentence vectors) it is checked against,
+    and the specifics a sentence must hold; a claim made of several outlets at once has a part for each."""
+
+    claim: str
+    windows: list[Window]
+    vectors: list[list[float]]
+    specifics: list[Specific]
+
+
+# What may stand between outlets named together, of which a claim is made: "The Verge and TechCrunch", "the
+# CBSSports.com and the second Sporting News article", "'The Age' and 'TechCrunch' articles".
+_JOINING = {"and", "the", "article", "articles", "report", "reports", "from", "by", "in", "other", "second",
+            "another", "first", "both", "as", "well"}
+
+
+def parts_of(claim: str, windows: list[Window], vectors: list[list[float]], by_outlet: bool = True) -> list[Part]:
+    """A claim made of two outlets or more of the passages at once ("both The Verge and TechCrunch report that a
+    court fined Epic") is checked in each outlet's articles, as that outlet's claim ("The Verge report that …"): no
+    one sentence holds both names, so checked whole it is never stated. Outlets named apart ("the Age confirms what
+    TechCrunch reported") are not: that claim compares them. Any other claim, or any with ``by_outlet`` False (how
+    two reports relate, or in which order they came out, read from both at once), is one part: the claim whole."""
     specifics = claim_specifics(claim)
+    whole = [Part(claim, windows, vectors, specifics)]
+    sources = {w.passage.chunk.source for w in windows if w.passage.chunk.source}
+    outlets = {s: {src for src in sources if _names_outlet(s, src)} for s in specifics if s.kind is Kind.NAME}
+    # where each outlet stands in the claim, with the "The" its name opens with ("The Verge" names "Verge")
+    named = sorted(((at.start(), at.end(), s) for s, srcs in outlets.items() if srcs
+                    for at in [re.search(rf"(?<!\w)(?:The\s+)?{re.escape(s.text)}(?!\w)", claim)] if at),
+                   key=lambda n: n[0])
+    if not by_outlet or len({frozenset(outlets[s]) for _, _, s in named}) < 2:
+        return whole
+    between = [claim[a[1]:b[0]].lower() for a, b in zip(named, named[1:])]
+    if not all(set(words) <= _JOINING and ("and" in words or "," in text)
+               for text in between for words in [re.findall(r"[a-z]+", text)]):
+        return whole
+    before = re.sub(r"\bboth\s+((?:the\s+)?['\"‘“]?)$", r"\1", claim[: named[0][0]], flags=re.I)
+    after = re.sub(r"^(\W*(?:(?:articles?|reports?)\s+)?)both\s+", r"\1", claim[named[-1][1]:], flags=re.I)
+    others = {s for _, _, s in named}
+    parts = []
+    for n, (start, end, outlet) in enumerate(named):
+        places = [i for i, w in enumerate(windows) if w.passage.chunk.source in outlets[outlet]]
+        kept = [s for s in specifics if s is outlet or s not in others]
+        # "the TechCrunch article and The Age …": the words after a name up to "and" are that outlet's own
+        own = re.split(r",|\band\b", claim[end:named[n + 1][0]])[0].rstrip() if n + 1 < len(named) else ""
+        lead = before[:-4] if claim.startswith("The ", start) and before.lower().endswith("the ") else before
+        parts.append(Part(lead + claim[start:end] + (own if re.search(r"\w", own) else "") + after,
+                          [windows[i] for i in places], [vectors[i] for i in places], kept))
+    return parts
+
+
+def _names_outlet(specific: Specific, source: str) -> bool:
+    """The name is the outlet's, or how its name begins: "BBC" of "BBC News - Technology", "The Independent" of
+    "The Independent - Sports"."""
+    def bare(text: str) -> str:
+        return re.sub(r"^the\s+", "", text.strip().lower())
+
+    name, outlet = bare(specific.text), bare(source)
+    return outlet == name or outlet.startswith(name + " ")
+
+
+def check_claim(
+    part: Part, asked_as: str, claim_vector: list[float], judge: Judge | None, restate: bool = True,
+) -> ClaimCheck:
+    """The label of one claim, or one outlet's part of it (``parts_of``); ``asked_as`` is it as a yes/no question,
+    for the model. ``restate`` False: the model is asked only the three-way question, where only a contradiction could
+    still change the answer."""
+    claim, windows, vectors, specifics = part.claim, part.windows, part.vectors, part.specifics
     terms = _terms(claim, specifics)
     ranked = nearest_first(claim, claim_vector, windows, vectors)
     complete = [i for i in ranked if all(held(s, windows[i].near, windows[i].wider) for s in specifics)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from newsdesk.qa.answer import Citation, Passage
 from newsdesk.qa.citations import citation, quoted
-from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, windows_of
+from newsdesk.qa.claim_check import ClaimCheck, Judge, check_claim, parts_of, windows_of
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import AUXILIARY
 from newsdesk.qa.prompt import REFUSAL
@@ -86,7 +86,7 @@ def _ordering(question: str) -> tuple[str, str, str] | None:
 @dataclass(frozen=True)
 class Verdict:
     label: Label  # SUPPORTED: "Yes"; CONTRADICTED: "No"; NOT_STATED: "The articles don't say."
-    checks: list[ClaimCheck]  # one per claim checked, in the question's order: a contradicted claim ends the checks
+    checks: list[ClaimCheck]  # one per claim (per outlet it names) checked, in order: a contradicted one ends them
     reason: str  # why, in a few words: shown in logs and in the answer
 
     @property
@@ -113,9 +113,9 @@ def reported(claim: str) -> str:
 
 def _asked_as(question: str, claim: str, claims: list[str]) -> str:
     """The claim as a yes/no question of its own, for the model: the question itself when it makes one claim
-    with no reporting frame."""
+    with no reporting frame, and ``claim`` is that claim (not one outlet's part of it)."""
     core = reported(claim)
-    return question if len(claims) == 1 and core == claim else f"Is it true that {core}?"
+    return question if claims == [claim] and core == claim else f"Is it true that {core}?"
 
 
 def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | None = None,
@@ -137,24 +137,25 @@ def decide(question: str, passages: list[Passage], embed: Embed, judge: Judge | 
         return Verdict(Label.NOT_STATED, [], "no passage has any text")
     vectors = embed(claims + [w.sentence for w in windows])
     sentence_vectors = vectors[len(claims):]
-    asked = [(c, _asked_as(question, c, claims), v) for c, v in zip(claims, vectors[: len(claims)])]
+    asked = [(part, _asked_as(question, part.claim, claims), v) for c, v in zip(claims, vectors[: len(claims)])
+             for part in parts_of(c, windows, sentence_vectors, by_outlet=not (relation or order))]
     agreed = bool(related) and related[0] is Label.SUPPORTED  # the model found the reports agree (or differ) as asked
-    if judge is not None and (len(claims) > 1 or agreed):
+    if judge is not None and (len(asked) > 1 or agreed):
         # One claim the articles contradict makes the answer "No" whatever the others are, the model's reading of
         # the reports included: look for it in code first, so the model is not asked about the others (a model
         # call is ~2 s here). Code's contradictions are the same with or without the model, which only adds its own.
-        in_code = (check_claim(c, a, windows, v, sentence_vectors, None) for c, a, v in asked)
+        in_code = (check_claim(part, a, v, None) for part, a, v in asked)
         against = next((c for c in in_code if c.label is Label.CONTRADICTED), None)
         if against:
             return Verdict(Label.CONTRADICTED, [against], against.reason)
     if agreed:
         return Verdict(*related)
     checks: list[ClaimCheck] = []
-    for claim, asked_as, vector in asked:
+    for part, asked_as, vector in asked:
         # Once a claim is not stated the answer cannot be "Yes": the model is then asked of the others only whether
         # a sentence contradicts them, not again whether one restates them (a call of ~1.5 s that changes nothing).
         restate = all(c.label is not Label.NOT_STATED for c in checks)
-        checks.append(check_claim(claim, asked_as, windows, vector, sentence_vectors, judge, restate))
+        checks.append(check_claim(part, asked_as, vector, judge, restate))
         if checks[-1].label is Label.CONTRADICTED:
             return Verdict(Label.CONTRADICTED, checks, checks[-1].reason)
     unstated = next((c for c in checks if c.label is Label.NOT_STATED), None)

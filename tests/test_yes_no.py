@@ -702,3 +702,30 @@ def test_an_injury_where_the_claim_says_healthy_answers_no() -> None:
                       "the articles state the opposite outcome")
     assert decide("Did Walker suffer an oblique strain in the game?", [walker], EMBED,
                   RecordingJudge(Label.SUPPORTED)).label is Label.SUPPORTED
+
+
+def test_a_claim_naming_two_outlets_is_checked_in_each_outlets_articles() -> None:
+    verge = passage(1, "A federal court fined Epic Games $10 million over its app store payments.", "The Verge",
+                    "2023-12-12T00:00:00+00:00", 1702339200)
+    crunch = passage(2, "Epic Games was fined $10 million by a federal court over app store payments.",
+                     "TechCrunch", "2023-12-13T00:00:00+00:00", 1702425600)
+    asked = "Did both The Verge and TechCrunch report that a federal court fined Epic Games $10 million?"
+    both = decide(asked, [verge, crunch], EMBED, RecordingJudge(Label.SUPPORTED))
+    assert both.label is Label.SUPPORTED, both
+    assert [(c.claim, c.passage) for c in both.checks] == [
+        ("The Verge report that a federal court fined Epic Games $10 million", verge),
+        ("TechCrunch report that a federal court fined Epic Games $10 million", crunch)]
+    # Outlets named apart are compared, not each checked: "The Age confirms what TechCrunch reported" is one claim.
+    apart = decide("Does The Verge say a federal court fined Epic Games $10 million, as TechCrunch first reported?",
+                   [verge, crunch], EMBED, RecordingJudge(Label.SUPPORTED))
+    assert len(apart.checks) == 1 and apart.label is not Label.SUPPORTED, apart
+    # Each outlet must say it: one that does not leaves the claim unstated, whatever the model would say of the other.
+    other = passage(2, "Epic Games said it would appeal a ruling on its app store.", "TechCrunch",
+                    "2023-12-13T00:00:00+00:00", 1702425600)
+    fooled = RecordingJudge(Label.NOT_STATED)
+    assert decide(asked, [verge, other], EMBED, fooled).label is Label.NOT_STATED
+    # and one that states another figure in its place contradicts it, in code.
+    lower = passage(2, "Epic Games was fined $1 million by a federal court over app store payments.", "TechCrunch",
+                    "2023-12-13T00:00:00+00:00", 1702425600)
+    against = decide(asked, [verge, lower], EMBED, RecordingJudge(Label.SUPPORTED))
+    assert against.label is Label.CONTRADICTED and against.checks[-1].passage == lower, against
