@@ -2,7 +2,7 @@
 embedded Chroma and with a `chroma run` server.
 
     .venv/bin/python bench/scale.py [--sizes 10000,100000] [--modes embedded,server] [--sentences beside]
-                                    [--questions 100] [--force] [--write-docs]
+                                    [--questions 100] [--force] [--write-in-process] [--write-docs]
 
 Each store is the MultiHop-RAG corpus (the cached eval store, ingested the first time) written again under other
 article ids until it holds at least the size, its chunk and sentence vectors nudged by small noise instead of being
@@ -19,6 +19,12 @@ are kept under the data dir (``bench-scale/``) and reused when complete. For eac
 - **start**: what a web worker reads before its first page: the keyword index loaded and the article list
   (``ArticleStore.articles``: the chat's examples, source filter and library);
 - **disk**: the store's folder (Chroma and the keyword index).
+
+``--write-in-process`` builds a server store with an embedded client writing into the folder the `chroma run`
+server then serves (the same files): a server takes its writes on one core, whatever the writers
+(``bench/server_writers.py``), about 8 s per 1,000 chunks near 10^6 here, so a 10^6 server store takes 2 h 45 min
+to build through it and about an hour this way. The serving columns are the server's all the same; the report
+marks the build columns of such a store as the in-process writer's.
 
 ``--sentences beside`` builds stores that keep the sentence vectors beside their chunks (``sentence_search = false``)
 instead of in a collection of their own, and reports them in a section and plot of their own.
@@ -169,12 +175,15 @@ def step(kind: str, args: argparse.Namespace, size: int, mode: str, chroma_url: 
 def run_size(args: argparse.Namespace, base: Settings, size: int, mode: str) -> dict:
     folder = settings_for(base, size, mode, None).data_dir
     record = folder / "build.json"
-    server = ChromaServer(folder / "chroma-server") if mode == "server" else None
+    # the server serves the folder an embedded store of these settings writes: a store built in-process is its own
+    server = ChromaServer(settings_for(base, size, mode, None).chroma_path) if mode == "server" else None
     figures: dict = json.loads(record.read_text()) if record.exists() else {}
     if not figures:
         print(f"building {mode} store of {size:,} chunks…", flush=True)
         built_at = current_commit()  # as the step starts: the code it runs, whatever changes while it runs
-        if server:
+        if server and args.write_in_process:
+            figures = step("build", args, size, mode, None) | {"written_in_process": True}
+        elif server:
             with server:
                 figures = step("build", args, size, mode, server.url)
                 figures["build_server_rss_mb"] = server.peak_rss_mb()
@@ -266,11 +275,13 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
                 f"{UPDATE_ARTICLES} more articles stored, indexed and reloaded by a reader. RSS is each step's peak; "
                 "in server mode the `chroma run` server's is given after the `+`. All on this machine's 2 cores.")
     section.say()
+    in_process = [f for f in results if f.get("written_in_process")]
     section.table(
         ["mode", "chunks", "sentences", "write s / 1k chunks", "index updates s", "build peak RSS",
          "update: write / index / reload s", "retrieval p50 / p95", "start: index load / article list s",
          "serving peak RSS", "disk"],
-        [[f["mode"], f"{f['chunks']:,}", f"{f['sentences']:,}", f"{f['write_s'] / f['chunks'] * 1000:.2f}",
+        [[f["mode"], f"{f['chunks']:,}", f"{f['sentences']:,}",
+          f"{f['write_s'] / f['chunks'] * 1000:.2f}" + ("*" if f in in_process else ""),
           f"{f['index_s']:.1f}",
           f"{f['build_rss_mb']:,.0f}" + (f" + {f['build_server_rss_mb']:,.0f}" if "build_server_rss_mb" in f else "")
           + " MiB",
@@ -283,6 +294,11 @@ def report(args: argparse.Namespace, results: list[dict], skipped: list[str]) ->
           f"{f['disk_mb']:,.0f} MB"]
          for f in sorted(results, key=lambda f: (f["chunks"], f["mode"]))])
     built = sorted({f.get("built_at", "an unrecorded commit") for f in results})
+    if in_process:
+        section.say()
+        section.say("\\* Built with `--write-in-process`: an embedded client wrote the store into the folder the "
+                    "server then served, so its write, index and build columns (no server figure) are that writer's; "
+                    "the update and serving columns went through the server.")
     section.say()
     section.say(f"The write, index and build columns come from building each store, at {' and '.join(built)}; a store "
                 "built once is reused (delete its folder under the data dir's `bench-scale/` to build it again), "
@@ -318,6 +334,10 @@ def main() -> None:
     parser.add_argument("--force", action="store_true",
                         help="build every size asked for, even one whose predicted build peak is over 80%% of this "
                              "machine's memory")
+    parser.add_argument("--write-in-process", action="store_true",
+                        help="server mode: build a store that is not built yet with an embedded client, into the "
+                             "folder the server then serves (a server takes writes on one core: about 8 s per 1,000 "
+                             "chunks near 10^6 here)")
     parser.add_argument("--write-docs", action="store_true",
                         help="write the figures into docs/benchmarks.md and keep them in docs/scale*.json")
     parser.add_argument("--step", choices=["build", "measure"], help=argparse.SUPPRESS)
