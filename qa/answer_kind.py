@@ -47,6 +47,18 @@ def wanted(question: str) -> Wanted | None:
     return next((kind for pattern, kind in _WANTS if pattern.search(question)), None)
 
 
+# A source's date as its label gives it to the model: "[1] Title (Fortune, 2023-10-01)".
+_LABEL_DATE = re.compile(r"\s*\([^()]*\b\d{4}-\d\d-\d\d\b[^()]*\)|\s*,?\s*\b\d{4}-\d\d-\d\d\b")
+
+
+def trimmed(short: str, question: str) -> str:
+    """The short answer without a source's date copied from its label ("Sam Bankman-Fried, 2023-10-01," to "who
+    …?"), unless the question asks when."""
+    if wanted(question) is Wanted.DATE:
+        return short
+    return _LABEL_DATE.sub("", short).strip(" ,;.")
+
+
 def echoes(short: str, question: str) -> bool:
     """Every content word of the short answer (two or more) is already in the question: it tells nothing new."""
     words = content_words(short)

@@ -81,10 +81,11 @@ def _dated_text(passage: Passage) -> str:
 
 
 def source_words(passage: Passage) -> set[str]:
-    """Every word a passage can vouch for: its article's title and source, the other outlets that ran its story,
-    and its dated text."""
+    """Every word a passage can vouch for: its article's title, source and day (as its label gives them to the
+    model), the other outlets that ran its story, and its dated text."""
+    chunk = passage.chunk
     outlets = " ".join(passage.also_reported_by)
-    return content_words(f"{passage.chunk.title} {passage.chunk.source} {outlets} {_dated_text(passage)}")
+    return content_words(f"{chunk.title} {chunk.source} {chunk.published_at[:10]} {outlets} {_dated_text(passage)}")
 
 
 def cite(answer: str, passages: list[Passage], question: str = "") -> tuple[str, list[Citation]]:

@@ -27,7 +27,7 @@ from newsdesk.keyword_index import KeywordIndex
 from newsdesk.settings import Settings
 from newsdesk.store import ArticleStore, open_store
 from newsdesk.qa.answer import Answer, AnswerEvent, Finished, Passage, SourcesFound, TextDelta, finished
-from newsdesk.qa.answer_kind import candidate, echoes, fits
+from newsdesk.qa.answer_kind import candidate, echoes, fits, trimmed
 from newsdesk.qa.citations import cite, is_refusal, source_words, strip_markers
 from newsdesk.qa.condense import standalone_question
 from newsdesk.qa.evidence import select_evidence
@@ -281,7 +281,8 @@ class Newsdesk:
         A short answer naming what no passage holds ("Kim Jong Nam") is a guess, not an answer: a refusal."""
         question = answer.standalone_question
         response = self.llm.chat(short_answer_messages(messages, reply, question))
-        short = strip_markers(response.message.content or "").strip().split("\n", 1)[0].strip(" .*\"'")
+        short = trimmed(strip_markers(response.message.content or "").strip().split("\n", 1)[0].strip(" .*\"'"),
+                        question)
         unfounded = specifics(f"Answer: {short}") - content_words(question) - set().union(
             *(source_words(p) for p in evidence))
         if unfounded:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsdesk.qa.answer_kind import Wanted, candidate, echoes, fits, wanted
+from newsdesk.qa.answer_kind import Wanted, candidate, echoes, fits, trimmed, wanted
 from tests.test_engine import desk_with
 
 TOLD = "“The meetings and contacts at the FM-level have been positive,” he told The Nation."
@@ -46,3 +46,12 @@ def test_a_short_answer_of_the_wrong_kind_is_replaced_from_the_cited_sentence(se
     llm.short = "the senior Pakistani diplomat talk"
     echoed = desk.ask("Which newspaper did the senior Pakistani diplomat talk to?")
     assert echoed.short_answer == "The Nation"
+
+
+def test_a_sources_date_copied_from_its_label_is_no_part_of_a_short_answer() -> None:
+    # the model sees "[1] Title (Fortune, 2023-10-01)" and copies it after the name
+    assert trimmed("Sam Bankman-Fried, 2023-10-01,", "Who built the exchange on lies?") == "Sam Bankman-Fried"
+    assert trimmed("Sam Bankman-Fried (Fortune, 2023-10-01)", "Who built the exchange?") == "Sam Bankman-Fried"
+    assert trimmed("2023-10-01", "When did the trial start?") == "2023-10-01"
+    assert trimmed("Todd D. Robinson, June 29 to July 2", "Who is visiting Pakistan and when?") == \
+        "Todd D. Robinson, June 29 to July 2"

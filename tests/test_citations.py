@@ -3,7 +3,7 @@
 from newsdesk.articles import Chunk
 from newsdesk.qa.answer import Passage
 from newsdesk.sentences import split_sentences
-from newsdesk.qa.citations import cite, is_refusal, support
+from newsdesk.qa.citations import cite, is_refusal, source_words, support
 
 
 def passage(number: int, text: str, article_id: str = "a1", title: str = "Title") -> Passage:
@@ -77,3 +77,7 @@ def test_a_name_or_number_missing_from_every_source_leaves_the_sentence_uncited(
     assert dates == "Robinson is in Pakistan from June 29 to July 9 [unsupported]."  # not what the source says
     named, cited = cite("Ned Price of the US State Department said it is vital [1].", [ROBINSON, PRICE], question)
     assert named.endswith("vital [1].") and cited[0].article_id == "a2"
+
+
+def test_a_passage_vouches_for_its_day_as_its_label_gives_it() -> None:
+    assert "2022-06-30" in source_words(ROBINSON) and "robinson" in source_words(ROBINSON)

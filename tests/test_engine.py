@@ -213,6 +213,9 @@ def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Pa
     assert answer.refused and answer.answer == REFUSAL and answer.short_answer == ""
     llm.short = "Todd D. Robinson, June 29 to July 2"
     assert desk.ask("Who is visiting Pakistan and when?").short_answer == "Todd D. Robinson, June 29 to July 2"
+    llm.short = "Todd D. Robinson, 2023-10-01,"  # a date copied from a source's label is dropped, not a refusal
+    copied = desk.ask("Who is visiting Pakistan?")
+    assert not copied.refused and copied.short_answer == "Todd D. Robinson"
 
 
 def test_a_question_citing_a_publication_the_store_lacks_is_refused_naming_it(seed_store: Path) -> None:
