@@ -1,12 +1,13 @@
-"""Server write benchmark: how many rows a `chroma run` server stores per second from one writer and from several.
+"""Server write benchmark: how fast a `chroma run` server stores chunks from one writer and from several at once.
 
-    .venv/bin/python bench/server_writers.py [--writers 1,2,4] [--batches 160]
+    .venv/bin/python bench/server_writers.py [--writers 1,2,4] [--copies 1]
 
 The question it answers: would an ingest that wrote to the server from several threads at once (the Ray ingest's
-driver writes from one) fill a large server store faster? Each round adds ``--batches`` batches of 64 rows (384-d
-unit vectors, a chunk-sized document, two metadata fields, as a chunk batch of the ingest) to a new collection of
-one server, split among that many writer threads, each with its own client; the server's CPU share over the round
-is printed beside its rows per second.
+driver writes from one) fill a large server store faster? Each round writes ``--copies`` copies of the MultiHop-RAG
+corpus (the cached eval store; 6,911 chunks a copy, vectors not embedded again: ``store_copies``) through
+``ArticleStore.write_articles``, the ingest's own write, with the sentence vectors beside their chunks, into one
+server; its articles are dealt among that many writer threads, each with a store of its own. Printed per round:
+chunks per second and the server's CPU share over the round (1.0 = one core).
 """
 
 from __future__ import annotations
@@ -17,23 +18,14 @@ import threading
 import time
 from pathlib import Path
 
-import chromadb
-import numpy as np
-
+import newsdesk  # noqa: F401  (sets the offline environment)
+from newsdesk.settings import load_settings
+from newsdesk.store import open_store
+from scale import corpus_store
 from servers import ChromaServer
+from store_copies import copies_of, read_corpus, write
 
-BATCH = 64
-DOCUMENT = "A sentence of a news article, about as long as one chunk holds. " * 16
-
-
-def batches(prefix: str, count: int, rng: np.random.Generator) -> list[tuple[list[str], list, list[str], list[dict]]]:
-    made = []
-    for b in range(count):
-        vectors = rng.standard_normal((BATCH, 384)).astype("float32")
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        made.append(([f"{prefix}-{b}-{i}" for i in range(BATCH)], vectors.tolist(), [DOCUMENT] * BATCH,
-                     [{"article": f"{prefix}-{b}", "chunk": i} for i in range(BATCH)]))
-    return made
+NOISE = 0.002
 
 
 def cpu_seconds(pid: int) -> float:
@@ -41,39 +33,37 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks of 1/100 s
 
 
-def round_of(server: ChromaServer, writers: int, work: list, name: str) -> tuple[float, float]:
-    """Rows per second and the server's CPU share (1.0 = one core) while ``writers`` threads add ``work``."""
-    host, port = server.url.removeprefix("http://").split(":")
-    chromadb.HttpClient(host=host, port=int(port)).create_collection(
-        name, embedding_function=None, metadata={"hnsw:space": "cosine"})
-
-    def write(part: list) -> None:
-        collection = chromadb.HttpClient(host=host, port=int(port)).get_collection(name, embedding_function=None)
-        for ids, vectors, documents, metadatas in part:
-            collection.add(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
-
-    assert server.proc is not None
-    threads = [threading.Thread(target=write, args=(work[i::writers],)) for i in range(writers)]
-    cpu, started = cpu_seconds(server.proc.pid), time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    return len(work) * BATCH / seconds, (cpu_seconds(server.proc.pid) - cpu) / seconds
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writers", default="1,2,4", help="writer threads of each round, comma-separated")
-    parser.add_argument("--batches", type=int, default=160, help="batches of 64 rows written in each round")
+    parser.add_argument("--copies", type=int, default=1, help="copies of the corpus each round writes")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
+    base = load_settings({"sentence_search": False})
+    corpus = read_corpus(corpus_store(base))
+    copy = 1
     with tempfile.TemporaryDirectory() as folder, ChromaServer(Path(folder) / "chroma") as server:
-        print("| writers | rows / s | server CPU (cores) |\n|---|---|---|")
-        for n, writers in enumerate(int(w) for w in args.writers.split(",")):
-            rows_s, cores = round_of(server, writers, batches(f"r{n}", args.batches, rng), f"round{n}")
-            print(f"| {writers} | {rows_s:,.0f} | {cores:.2f} |", flush=True)
+        assert server.proc is not None
+        settings = base.replace(data_dir=Path(folder), chroma_url=server.url, collection="writers")
+        open_store(settings)  # the collection made once, before the threads
+        print("| writers | chunks | chunks / s | server CPU (cores) |\n|---|---|---|---|", flush=True)
+        for writers in (int(w) for w in args.writers.split(",")):
+            articles = [a for c in range(copy, copy + args.copies) for a in copies_of(corpus, c, NOISE)]
+            copy += args.copies
+            stores = [open_store(settings) for _ in range(writers)]
+            written = [0] * writers
+
+            def run(n: int) -> None:
+                written[n] = write(stores[n], iter(articles[n::writers]), f"writer{n}")
+
+            threads = [threading.Thread(target=run, args=(n,)) for n in range(writers)]
+            cpu, started = cpu_seconds(server.proc.pid), time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seconds = time.perf_counter() - started
+            cores = (cpu_seconds(server.proc.pid) - cpu) / seconds
+            print(f"| {writers} | {sum(written):,} | {sum(written) / seconds:,.0f} | {cores:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
