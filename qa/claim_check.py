@@ -24,6 +24,7 @@ from newsdesk.qa.answer import Passage
 from newsdesk.qa.evidence import closeness
 from newsdesk.qa.judge import Judge, Label
 from newsdesk.qa.lexical import STOPWORDS, content_words, negated
+from newsdesk.qa.query_analysis import source_aliases, source_mentions
 from newsdesk.qa.relative_dates import PERIOD, with_dates
 from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Holder, Kind, Specific, count_of, held, publication_day, specifics_of
@@ -240,13 +241,10 @@ def parts_of(claim: str, windows: list[Window], vectors: list[list[float]], by_o
     two reports relate, or in which order they came out, read from both at once), is one part: the claim whole."""
     specifics = claim_specifics(claim)
     whole = [Part(claim, windows, vectors, specifics)]
-    sources = {w.passage.chunk.source for w in windows if w.passage.chunk.source}
-    outlets = {s: {src for src in sources if _names_outlet(s, src)} for s in specifics if s.kind is Kind.NAME}
-    # where each outlet stands in the claim, with the "The" its name opens with ("The Verge" names "Verge")
-    named = sorted(((at.start(), at.end(), s) for s, srcs in outlets.items() if srcs
-                    for at in [re.search(rf"(?<!\w)(?:The\s+)?{re.escape(s.text)}(?!\w)", claim)] if at),
-                   key=lambda n: n[0])
-    if not by_outlet or len({frozenset(outlets[s]) for _, _, s in named}) < 2:
+    if not by_outlet:
+        return whole
+    named = source_mentions(claim, source_aliases({w.passage.chunk.source for w in windows if w.passage.chunk.source}))
+    if len({frozenset(sources) for _, _, sources in named}) < 2:
         return whole
     between = [claim[a[1]:b[0]].lower() for a, b in zip(named, named[1:])]
     if not all(set(words) <= _JOINING and ("and" in words or "," in text)
@@ -254,27 +252,18 @@ def parts_of(claim: str, windows: list[Window], vectors: list[list[float]], by_o
         return whole
     before = re.sub(r"\bboth\s+((?:the\s+)?['\"‘“]?)$", r"\1", claim[: named[0][0]], flags=re.I)
     after = re.sub(r"^(\W*(?:(?:articles?|reports?)\s+)?)both\s+", r"\1", claim[named[-1][1]:], flags=re.I)
-    others = {s for _, _, s in named}
     parts = []
-    for n, (start, end, outlet) in enumerate(named):
-        places = [i for i, w in enumerate(windows) if w.passage.chunk.source in outlets[outlet]]
-        kept = [s for s in specifics if s is outlet or s not in others]
+    for n, (start, end, sources) in enumerate(named):
+        places = [i for i, w in enumerate(windows) if w.passage.chunk.source in sources]
+        # the other outlets' names are no specifics of this outlet's part
+        elsewhere = [(a, b) for a, b, _ in named if a != start]
+        kept = [s for s in specifics if not any(a <= claim.find(s.text) < b for a, b in elsewhere)]
         # "the TechCrunch article and The Age …": the words after a name up to "and" are that outlet's own
         own = re.split(r",|\band\b", claim[end:named[n + 1][0]])[0].rstrip() if n + 1 < len(named) else ""
         lead = before[:-4] if claim.startswith("The ", start) and before.lower().endswith("the ") else before
         parts.append(Part(lead + claim[start:end] + (own if re.search(r"\w", own) else "") + after,
                           [windows[i] for i in places], [vectors[i] for i in places], kept))
     return parts
-
-
-def _names_outlet(specific: Specific, source: str) -> bool:
-    """The name is the outlet's, or how its name begins: "BBC" of "BBC News - Technology", "The Independent" of
-    "The Independent - Sports"."""
-    def bare(text: str) -> str:
-        return re.sub(r"^the\s+", "", text.strip().lower())
-
-    name, outlet = bare(specific.text), bare(source)
-    return outlet == name or outlet.startswith(name + " ")
 
 
 def check_claim(
