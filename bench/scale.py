@@ -23,7 +23,7 @@ are kept under the data dir (``bench-scale/``) and reused when complete. For eac
 ``--write-in-process`` builds a server store with an embedded client writing into the folder the `chroma run`
 server then serves (the same files): a server takes its writes on one core, whatever the writers
 (``bench/server_writers.py``), about 8 s per 1,000 chunks near 10^6 here, so a 10^6 server store takes 2 h 45 min
-to build through it and about an hour this way. The serving columns are the server's all the same; the report
+to build through it and about two hours this way. The serving columns are the server's all the same; the report
 marks the build columns of such a store as the in-process writer's.
 
 ``--sentences beside`` builds stores that keep the sentence vectors beside their chunks (``sentence_search = false``)

@@ -21,11 +21,9 @@ from pathlib import Path
 import newsdesk  # noqa: F401  (sets the offline environment)
 from newsdesk.settings import load_settings
 from newsdesk.store import open_store
-from scale import corpus_store
+from scale import NOISE, corpus_store
 from servers import ChromaServer
 from store_copies import copies_of, read_corpus, write
-
-NOISE = 0.002
 
 
 def cpu_seconds(pid: int) -> float:
