@@ -26,7 +26,6 @@ from newsdesk.qa.judge import Judge, Label
 from newsdesk.qa.lexical import STOPWORDS, content_words, negated
 from newsdesk.qa.query_analysis import source_aliases, source_mentions
 from newsdesk.qa.relative_dates import PERIOD, with_dates
-from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Holder, Kind, Specific, count_of, held, publication_day, specifics_of
 
 WORD_WEIGHT = 0.03  # each content word a sentence shares with the claim adds this to its cosine
