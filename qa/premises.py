@@ -13,9 +13,10 @@ from typing import Callable, Iterable
 
 from newsdesk.qa.answer import Citation, Passage
 from newsdesk.qa.citations import citation, quoted
-from newsdesk.qa.claim_check import Embed, nearest_first, windows_of
+from newsdesk.qa.claim_check import nearest_first, windows_of
 from newsdesk.qa.lexical import content_words
 from newsdesk.qa.relative_dates import with_dates
+from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Holder, held, publication_day, specifics_of
 
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from newsdesk.qa.answer import Passage
 from newsdesk.qa.claim_check import (
-    FIGURE, ClaimCheck, Embed, Judge, Window, figure_value, nearest_first, unit_of, windows_of,
+    FIGURE, ClaimCheck, Judge, Window, figure_value, nearest_first, unit_of, windows_of,
 )
 from newsdesk.qa.judge import Label
 from newsdesk.qa.lexical import content_words, negated
 from newsdesk.qa.query_analysis import source_aliases, source_mentions
+from newsdesk.qa.sentence_vectors import Embed
 from newsdesk.qa.specifics import Kind, held, specifics_of
 
 # The relation asked about; the words of difference come first, so "inconsistent" is not read as "consistent".
