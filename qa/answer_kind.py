@@ -31,7 +31,9 @@ _WANTS: list[tuple[re.Pattern[str], Wanted]] = [
     (re.compile(r"^\W*(?:when|(?:on |in )?what (?:date|day|year|month))\b", re.I), Wanted.DATE),
     (re.compile(r"^\W*(?:where|(?:in |to )?(?:what|which) (?:country|state|city|town|region|province|nation))\b",
                 re.I), Wanted.PLACE),
-    (re.compile(r"^\W*(?:who|whom)\b", re.I), Wanted.NAME),
+    (re.compile(r"^\W*(?:who|whom|(?:which|what)\s+(?:\w+\s+)?(?:individual|person|people|player|athlete|"
+                r"celebrit(?:y|ies)|figure|executive|official|leader|compan(?:y|ies)|firm|organi[sz]ation|institution|"
+                r"entity|team|brand|band|group|agency)s?)\b", re.I), Wanted.NAME),
 ]
 _KINDS = {Wanted.NUMBER: {Kind.NUMBER}, Wanted.DATE: {Kind.DATE}, Wanted.PLACE: {Kind.PLACE, Kind.NAME},
           Wanted.NAME: {Kind.NAME, Kind.PLACE}}
@@ -53,10 +55,15 @@ _LABEL_DATE = re.compile(r"\s*\([^()]*\b\d{4}-\d\d-\d\d\b[^()]*\)|\s*,?\s*\b\d{4
 
 def trimmed(short: str, question: str) -> str:
     """The short answer without a source's date copied from its label ("Sam Bankman-Fried, 2023-10-01," to "who
-    …?"), unless the question asks when."""
-    if wanted(question) is Wanted.DATE:
-        return short
-    return _LABEL_DATE.sub("", short).strip(" ,;.")
+    …?"), unless the question asks when, and without the items of a list that the question itself names ("Sam
+    Bankman-Fried, TechCrunch" to "who, as reported by TechCrunch, …?"): the model copies what it read around the
+    answer, and a reader asked for the one thing new."""
+    if wanted(question) is not Wanted.DATE:
+        short = _LABEL_DATE.sub("", short).strip(" ,;.")
+    items = [item.strip() for item in re.split(r"[,;]", short) if item.strip()]
+    asked = content_words(question)
+    new = [item for item in items if not content_words(item) <= asked]
+    return ", ".join(new) if new and len(new) < len(items) else short
 
 
 def echoes(short: str, question: str) -> bool:

@@ -31,6 +31,7 @@ from newsdesk.qa.answer_kind import candidate, echoes, fits, trimmed
 from newsdesk.qa.citations import cite, is_refusal, source_words, strip_markers
 from newsdesk.qa.condense import standalone_question
 from newsdesk.qa.evidence import select_evidence
+from newsdesk.qa.full_names import with_full_names
 from newsdesk.qa.lexical import content_words, specifics, support
 from newsdesk.qa.llm import build_llm
 from newsdesk.qa.prompt import REFUSAL, build_messages, not_held_refusal, short_answer_messages
@@ -190,8 +191,8 @@ class Newsdesk:
             yield Finished(Answer(question, text, citations, refused=True, passages=found,
                                   standalone_question=standalone, understood=reading))
             return
-        shown = select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch,
-                                self.stored_sentences(evidence))
+        shown = with_full_names(select_evidence(standalone, evidence, self.embed_model.get_text_embedding_batch,
+                                                self.stored_sentences(evidence)), evidence)
         messages = build_messages(standalone, shown)
         text = yield from self._generate(messages)
         if is_refusal(text) and self._holds_the_question(standalone, evidence):

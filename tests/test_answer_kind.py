@@ -16,6 +16,9 @@ def test_the_wanted_kind_comes_from_the_question_wording() -> None:
     assert wanted("When is Robinson in Pakistan?") is Wanted.DATE
     assert wanted("Which state announced it is legalizing jaywalking?") is Wanted.PLACE
     assert wanted("Who was ousted through a Parliament vote?") is Wanted.NAME
+    assert wanted("Which individual, open about her relationship with Travis Kelce, has a tour booked?") is Wanted.NAME
+    assert wanted("What tech company spent billions to stay the default search engine?") is Wanted.NAME
+    assert wanted("Which two celebrities were spotted at Arrowhead Stadium?") is Wanted.NAME
     assert wanted("What will Robinson discuss?") is None
 
 
@@ -55,3 +58,12 @@ def test_a_sources_date_copied_from_its_label_is_no_part_of_a_short_answer() -> 
     assert trimmed("2023-10-01", "When did the trial start?") == "2023-10-01"
     assert trimmed("Todd D. Robinson, June 29 to July 2", "Who is visiting Pakistan and when?") == \
         "Todd D. Robinson, June 29 to July 2"
+
+
+def test_the_items_of_a_short_answer_that_the_question_names_are_dropped() -> None:
+    asked = "Which two celebrities have been featured in articles by The Age and The Independent?"
+    assert trimmed("Travis Kelce, Taylor Swift, The Independent, The Age", asked) == "Travis Kelce, Taylor Swift"
+    assert trimmed("Sam Bankman-Fried, TechCrunch", "Who, as TechCrunch reports, is accused of fraud?") == \
+        "Sam Bankman-Fried"
+    # nothing new is left: the answer stays as the model gave it (a choice the question offers, say)
+    assert trimmed("Google, Apple", "Which company, Google or Apple, was sued?") == "Google, Apple"
