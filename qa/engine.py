@@ -284,8 +284,9 @@ class Newsdesk:
         response = self.llm.chat(short_answer_messages(messages, reply, question))
         short = trimmed(strip_markers(response.message.content or "").strip().split("\n", 1)[0].strip(" .*\"'"),
                         question)
-        unfounded = specifics(f"Answer: {short}") - content_words(question) - set().union(
-            *(source_words(p) for p in evidence))
+        held = content_words(question) | set().union(*(source_words(p) for p in evidence))
+        # a word made of held words ("June 29-July 2": "29-july") names nothing new
+        unfounded = {w for w in specifics(f"Answer: {short}") - held if not content_words(w.replace("-", " ")) <= held}
         if unfounded:
             log.info("the short answer %r names %s, which no passage holds; refusing", short, sorted(unfounded))
             return Answer(answer.question, REFUSAL, refused=True, passages=evidence, standalone_question=question)

@@ -213,6 +213,10 @@ def test_a_short_answer_naming_what_no_passage_holds_is_a_refusal(seed_store: Pa
     assert answer.refused and answer.answer == REFUSAL and answer.short_answer == ""
     llm.short = "Todd D. Robinson, June 29 to July 2"
     assert desk.ask("Who is visiting Pakistan and when?").short_answer == "Todd D. Robinson, June 29 to July 2"
+    llm.short = "Todd Robinson, June 29-July 2"  # a range joined by a hyphen ("29-july") is made of held words
+    assert desk.ask("Who is visiting Pakistan and when?").short_answer == "Todd Robinson, June 29-July 2"
+    llm.short = "Todd Robinson, June 29-Kim 2"
+    assert desk.ask("Who is visiting Pakistan and when?").refused
     llm.short = "Todd D. Robinson, 2023-10-01,"  # a date copied from a source's label is dropped, not a refusal
     copied = desk.ask("Who is visiting Pakistan?")
     assert not copied.refused and copied.short_answer == "Todd D. Robinson"
